@@ -1,0 +1,19 @@
+package dev.dbcloud.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The gateway.
+ *
+ * @param statusUrl where status-service answers queries
+ * @param maxWait the longest long-poll a client may ask for on an operation
+ * @param bootstrapTenant a tenant to create at start, with {@code bootstrapApiKey} as its key (local stack)
+ * @param bootstrapApiKey that tenant's API key, stored hashed
+ * @param adminKey the admin API key, stored hashed; it manages tenants
+ */
+@ConfigurationProperties("dbcloud.gateway")
+public record GatewayProperties(URI statusUrl, Duration maxWait, String bootstrapTenant, String bootstrapApiKey,
+        String adminKey) {
+}

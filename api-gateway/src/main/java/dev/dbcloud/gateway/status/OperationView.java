@@ -1,0 +1,16 @@
+package dev.dbcloud.gateway.status;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An operation as the API shows it. */
+public record OperationView(UUID id, String type, String instanceName, String status, Failure error,
+        Instant createdAt, Instant updatedAt) {
+
+    public record Failure(String code, String message) {
+    }
+
+    public boolean isFinal() {
+        return "SUCCEEDED".equals(status) || "FAILED".equals(status);
+    }
+}

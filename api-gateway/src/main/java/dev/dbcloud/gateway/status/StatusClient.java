@@ -1,0 +1,57 @@
+package dev.dbcloud.gateway.status;
+
+import dev.dbcloud.gateway.GatewayProperties;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/** Asks status-service's internal query API, always within the caller's tenant. */
+@Component
+public class StatusClient {
+
+    private final RestClient http;
+
+    StatusClient(RestClient.Builder builder, GatewayProperties properties) {
+        this.http = builder.baseUrl(properties.statusUrl().toString()).build();
+    }
+
+    public List<InstanceView> instances(String tenant) {
+        return call(() -> http.get().uri("/internal/tenants/{tenant}/instances", tenant)
+                .retrieve().body(new ParameterizedTypeReference<List<InstanceView>>() { }));
+    }
+
+    public Optional<InstanceView> instance(String tenant, String name) {
+        return optional(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}", tenant, name)
+                .retrieve().body(InstanceView.class));
+    }
+
+    public Optional<OperationView> operation(String tenant, UUID id) {
+        return optional(() -> http.get().uri("/internal/tenants/{tenant}/operations/{id}", tenant, id)
+                .retrieve().body(OperationView.class));
+    }
+
+    private static <T> Optional<T> optional(java.util.function.Supplier<T> request) {
+        try {
+            return Optional.ofNullable(call(request));
+        } catch (HttpClientErrorException e) {
+            if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static <T> T call(java.util.function.Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (ResourceAccessException e) {
+            throw new StatusUnavailableException(e);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.dbcloud.localstack;
+
+import dev.dbcloud.common.secrets.ControlPasswordCipher;
+import dev.dbcloud.gateway.GatewayApplication;
+import dev.dbcloud.gateway.access.ApiKeys;
+import dev.dbcloud.migration.MigrationServiceApplication;
+import dev.dbcloud.provisioner.ProvisionerApplication;
+import dev.dbcloud.status.StatusServiceApplication;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The whole system on one machine, in one JVM, with no Docker: a single-node KRaft Kafka broker, one embedded
+ * PostgreSQL server for the control plane (a database per service, schemas by Flyway), and the four services.
+ * State lives under the home directory, so a restart finds its instances again; {@link #close()} stops
+ * everything, instance servers included.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    static final String TENANT = "default";
+    private static final List<String> DATABASES =
+            List.of("dbcloud_gateway", "dbcloud_provisioner", "dbcloud_migration", "dbcloud_status");
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Path home;
+    private String gatewayUrl;
+    private Credentials credentials;
+
+    private LocalStack(Path home) {
+        this.home = home;
+    }
+
+    /** Starts the stack; the gateway listens on {@code gatewayPort} (0 for any free port). */
+    public static LocalStack start(Path home, int gatewayPort) {
+        LocalStack stack = new LocalStack(home);
+        try {
+            stack.startAll(gatewayPort);
+            return stack;
+        } catch (RuntimeException | IOException | SQLException e) {
+            stack.close();
+            throw new IllegalStateException("the local stack did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private void startAll(int gatewayPort) throws IOException, SQLException {
+        Files.createDirectories(home);
+        Path keyset = privateFile(home.resolve("keyset.json"), ControlPasswordCipher::generateKeyset);
+        Credentials previous = Credentials.read(home.resolve("credentials"));
+        String apiKey = previous.apiKey() != null ? previous.apiKey() : ApiKeys.newKey();
+        String adminKey = previous.adminKey() != null ? previous.adminKey() : ApiKeys.newKey();
+
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
+        kafka.afterPropertiesSet();
+        started.push(kafka::destroy);
+
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(home.resolve("control-plane"))
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .start();
+        started.push(postgres);
+        createDatabases(postgres);
+
+        Map<String, Object> common = new HashMap<>();
+        common.put("spring.kafka.bootstrap-servers", kafka.getBrokersAsString());
+        common.put("spring.datasource.username", "postgres");
+        common.put("spring.datasource.password", "");
+        common.put("spring.main.banner-mode", "off");
+
+        int statusPort = run(StatusServiceApplication.builder(), common, postgres, "dbcloud_status", 0, Map.of());
+        run(MigrationServiceApplication.builder(), common, postgres, "dbcloud_migration", 0,
+                Map.of("dbcloud.keyset-file", keyset.toString()));
+        run(ProvisionerApplication.builder(), common, postgres, "dbcloud_provisioner", 0, Map.of(
+                "dbcloud.keyset-file", keyset.toString(),
+                "dbcloud.provisioner.local.root", home.toString(),
+                "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"));
+        int port = run(GatewayApplication.builder(), common, postgres, "dbcloud_gateway", gatewayPort, Map.of(
+                "dbcloud.gateway.status-url", "http://127.0.0.1:" + statusPort,
+                "dbcloud.gateway.bootstrap-tenant", TENANT,
+                "dbcloud.gateway.bootstrap-api-key", apiKey,
+                "dbcloud.gateway.admin-key", adminKey));
+
+        gatewayUrl = "http://localhost:" + port;
+        credentials = new Credentials(gatewayUrl, apiKey, adminKey);
+        credentials.write(home.resolve("credentials"));
+    }
+
+    private int run(SpringApplicationBuilder service, Map<String, Object> common, EmbeddedPostgres postgres,
+            String database, int port, Map<String, Object> own) {
+        Map<String, Object> properties = new HashMap<>(common);
+        properties.put("spring.datasource.url", postgres.getJdbcUrl("postgres", database));
+        properties.put("server.port", port);
+        properties.putAll(own);
+        // As command-line arguments, these outrank each service's own configuration file.
+        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        ConfigurableApplicationContext context = service.registerShutdownHook(false).run(arguments);
+        started.push(context::close);
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    private static void createDatabases(EmbeddedPostgres postgres) throws SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            for (String database : DATABASES) {
+                try (ResultSet exists = statement.executeQuery(
+                        "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                    if (exists.next()) {
+                        continue;
+                    }
+                }
+                statement.execute("CREATE DATABASE " + database);
+            }
+        }
+    }
+
+    /** Creates a file readable by its owner only, with the given content, unless it exists. */
+    private static Path privateFile(Path file, java.util.function.Supplier<String> content) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, content.get());
+        }
+        return file;
+    }
+
+    public String gatewayUrl() {
+        return gatewayUrl;
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    /** Stops the services, then Kafka, then the control plane's Postgres; instance servers stop with the provisioner. */
+    @Override
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                log.warn("While stopping the local stack: {}", e.toString());
+            }
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        long begin = System.nanoTime();
+        LocalStack stack = start(options.home(), options.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping dbcloud...");
+            stack.close();
+            stopped.countDown();
+        }, "dbcloud-stop"));
+        System.out.printf("%ndbcloud is ready in %.1f s: %s%n", (System.nanoTime() - begin) / 1e9, stack.gatewayUrl());
+        System.out.printf("Credentials (url, api_key, admin_key): %s%n", options.home().resolve("credentials"));
+        System.out.println("Press Ctrl-C to stop.");
+        stopped.await();
+    }
+
+    record Options(Path home, int port) {
+
+        static final String USAGE = "usage: java -jar dbcloud-local.jar [--home DIR] [--port N]";
+
+        static Options parse(String[] args) {
+            String env = System.getenv("DBCLOUD_HOME");
+            Path home = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".dbcloud");
+            int port = 8080;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--home" -> home = Path.of(value(args, ++i, "--home"));
+                    case "--port" -> {
+                        try {
+                            port = Integer.parseInt(value(args, ++i, "--port"));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--port takes a number");
+                        }
+                    }
+                    case "-h", "--help" -> throw new IllegalArgumentException("dbcloud local stack");
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new Options(home.toAbsolutePath(), port);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " takes a value");
+            }
+            return args[i];
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.dbcloud.provisioner.driver;
+
+/**
+ * Runs the PostgreSQL server behind an instance. Every method is idempotent: called again after a crash or a
+ * redelivered command, it finishes what is missing and repeats nothing.
+ */
+public interface InstanceDriver {
+
+    /** Makes the server exist, run, and accept the admin user with the given SCRAM verifier. */
+    Endpoint provision(InstanceSpec spec);
+
+    /** Starts the server of an instance that should run, if it does not. */
+    void ensureRunning(InstanceSpec spec);
+
+    /** Stops the server, if it runs; its data stays. */
+    void stop(InstanceSpec spec);
+
+    /** Stops every server this driver started or found running since the service started. */
+    void stopAll();
+}

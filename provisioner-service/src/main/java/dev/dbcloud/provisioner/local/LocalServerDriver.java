@@ -1,0 +1,237 @@
+package dev.dbcloud.provisioner.local;
+
+import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.provisioner.driver.DriverException;
+import dev.dbcloud.provisioner.driver.Endpoint;
+import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceSpec;
+import io.zonky.test.db.postgres.util.LinuxUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.file.PathUtils;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code local} driver: a dedicated PostgreSQL server process per instance, with its own data directory,
+ * port, and a {@code pg_hba.conf} that accepts only scram-sha-256 over TCP. The bootstrap superuser is the
+ * control role {@code dbosadmin}; the user's admin role gets LOGIN, CREATEDB and CREATEROLE, not SUPERUSER.
+ *
+ * <p>PostgreSQL refuses to run as root; when this service does, every binary starts in a new user namespace
+ * ({@code unshare -U}), as zonky's launcher does.
+ */
+@Component
+class LocalServerDriver implements InstanceDriver {
+
+    static final String CONTROL_ROLE = "dbosadmin";
+    private static final Logger log = LoggerFactory.getLogger(LocalServerDriver.class);
+    private static final String PG_HBA = """
+            # Managed by dbcloud: password logins over TCP only, SCRAM-SHA-256 only.
+            host    all     all     0.0.0.0/0       scram-sha-256
+            host    all     all     ::/0            scram-sha-256
+            """;
+
+    private final LocalServerProperties properties;
+    private volatile Path binaries;
+    /** Data directories of the servers this driver started or found running; stopped by {@link #stopAll()}. */
+    private final java.util.Set<Path> supervised = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    LocalServerDriver(LocalServerProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public Endpoint provision(InstanceSpec spec) {
+        if (!InstanceRules.username("adminUsername", spec.adminUsername()).isEmpty()) {
+            throw new DriverException("invalid admin username");
+        }
+        initialize(spec);
+        ensureRunning(spec);
+        createAdminRole(spec);
+        return new Endpoint(properties.hostName(), spec.port());
+    }
+
+    @Override
+    public void ensureRunning(InstanceSpec spec) {
+        supervised.add(spec.dataDirectory());
+        if (isRunning(spec.dataDirectory())) {
+            return;
+        }
+        run(List.of(bin("pg_ctl"), "-D", spec.dataDirectory().toString(),
+                "-l", spec.dataDirectory().resolve("server.log").toString(),
+                "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"),
+                "start the server");
+        log.info("Started PostgreSQL for {} on port {}", spec.instance(), spec.port());
+    }
+
+    @Override
+    public void stop(InstanceSpec spec) {
+        stop(spec.dataDirectory());
+        supervised.remove(spec.dataDirectory());
+    }
+
+    @Override
+    public void stopAll() {
+        for (Path data : supervised) {
+            try {
+                stop(data);
+            } catch (RuntimeException e) {
+                log.warn("Could not stop the server in {}: {}", data, e.getMessage());
+            }
+        }
+        supervised.clear();
+    }
+
+    private void stop(Path data) {
+        if (Files.isDirectory(data) && isRunning(data)) {
+            run(List.of(bin("pg_ctl"), "-D", data.toString(), "-m", "fast", "-w", "stop"), "stop the server");
+            log.info("Stopped the PostgreSQL server in {}", data);
+        }
+    }
+
+    /** Creates the data directory once: initdb into a staging folder, configure it, then rename it into place. */
+    private void initialize(InstanceSpec spec) {
+        Path data = spec.dataDirectory();
+        if (Files.isRegularFile(data.resolve("PG_VERSION"))) {
+            return;
+        }
+        Path staging = data.resolveSibling(data.getFileName() + ".init");
+        Path passwordFile = null;
+        try {
+            PathUtils.deleteDirectory(staging);
+        } catch (IOException notThere) {
+            // nothing to clean
+        }
+        try {
+            Files.createDirectories(data.getParent());
+            passwordFile = Files.createTempFile(data.getParent(), ".pw-", "",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(passwordFile, spec.controlPassword(), StandardCharsets.UTF_8);
+            run(List.of(bin("initdb"), "-D", staging.toString(), "-U", CONTROL_ROLE,
+                    "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C"),
+                    "initialize the data directory");
+            Files.writeString(staging.resolve("pg_hba.conf"), PG_HBA);
+            Files.writeString(staging.resolve("postgresql.conf"), """
+
+                    # dbcloud
+                    port = %d
+                    listen_addresses = '%s'
+                    unix_socket_directories = ''
+                    password_encryption = 'scram-sha-256'
+                    """.formatted(spec.port(), properties.listenAddresses()), StandardOpenOption.APPEND);
+            Files.move(staging, data);
+        } catch (IOException e) {
+            throw new DriverException("cannot create the data directory: " + e.getMessage(), e);
+        } finally {
+            if (passwordFile != null) {
+                try {
+                    Files.deleteIfExists(passwordFile);
+                } catch (IOException e) {
+                    log.warn("Could not delete a temporary password file {}", passwordFile);
+                }
+            }
+        }
+    }
+
+    private void createAdminRole(InstanceSpec spec) {
+        Properties login = new Properties();
+        login.setProperty("user", CONTROL_ROLE);
+        login.setProperty("password", spec.controlPassword());
+        String url = "jdbc:postgresql://127.0.0.1:" + spec.port() + "/postgres";
+        try (Connection connection = DriverManager.getConnection(url, login)) {
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            String role = pg.escapeIdentifier(spec.adminUsername());
+            String verifier = pg.escapeLiteral(spec.passwordVerifier());
+            boolean exists;
+            try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+                query.setString(1, spec.adminUsername());
+                try (ResultSet rows = query.executeQuery()) {
+                    exists = rows.next();
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role
+                        + " WITH LOGIN CREATEDB CREATEROLE NOSUPERUSER PASSWORD '" + verifier + "'");
+            }
+        } catch (SQLException e) {
+            throw new DriverException("cannot create the admin role (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private boolean isRunning(Path data) {
+        if (!Files.isRegularFile(data.resolve("PG_VERSION"))) {
+            return false;
+        }
+        return exec(List.of(bin("pg_ctl"), "-D", data.toString(), "status")).exitCode() == 0;
+    }
+
+    private String bin(String name) {
+        if (binaries == null) {
+            synchronized (this) {
+                if (binaries == null) {
+                    binaries = PostgresBinaries.binDirectory(properties);
+                }
+            }
+        }
+        return binaries.resolve(name).toString();
+    }
+
+    private void run(List<String> command, String what) {
+        Result result = exec(command);
+        if (result.exitCode() != 0) {
+            throw new DriverException("could not " + what + ": " + result.output().strip());
+        }
+    }
+
+    private Result exec(List<String> command) {
+        List<String> full = new ArrayList<>();
+        if (LinuxUtils.isUnshareAvailable()) {
+            full.addAll(List.of("unshare", "-U"));
+        }
+        full.addAll(command);
+        Path output = null;
+        try {
+            output = Files.createTempFile("dbcloud-pg-", ".out");
+            Process process = new ProcessBuilder(full)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            if (!process.waitFor(properties.startTimeout().toSeconds() + 10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new DriverException(command.get(0) + " did not finish in time");
+            }
+            String text = Files.readString(output);
+            return new Result(process.exitValue(), text.length() > 2000 ? text.substring(text.length() - 2000) : text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException("interrupted");
+        } finally {
+            if (output != null) {
+                output.toFile().delete();
+            }
+        }
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+}

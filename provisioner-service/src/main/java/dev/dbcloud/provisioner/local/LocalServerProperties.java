@@ -1,0 +1,22 @@
+package dev.dbcloud.provisioner.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code local} driver: one PostgreSQL server process per instance on this host.
+ *
+ * @param root where instance data directories (and the extracted binaries) live
+ * @param binDir PostgreSQL binaries to use instead of the bundled PostgreSQL 17 (zonky's), if set
+ * @param hostName the host name clients use to reach instances
+ * @param listenAddresses the servers' {@code listen_addresses}
+ * @param portMin first port of the range instances get ports from
+ * @param portMax last port of that range
+ * @param startTimeout how long a server may take to start
+ * @param stopServersOnShutdown whether servers stop with the service (the local stack) or outlive it
+ */
+@ConfigurationProperties("dbcloud.provisioner.local")
+public record LocalServerProperties(Path root, Path binDir, String hostName, String listenAddresses,
+        int portMin, int portMax, Duration startTimeout, boolean stopServersOnShutdown) {
+}

@@ -1,0 +1,161 @@
+package dev.dbcloud.provisioner.provisioning;
+
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.common.Topics;
+import dev.dbcloud.common.secrets.ControlPasswordCipher;
+import dev.dbcloud.events.InstanceDriverKind;
+import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.ProvisionFailed;
+import dev.dbcloud.events.ProvisionFailureReason;
+import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.messaging.outbox.Outbox;
+import dev.dbcloud.provisioner.driver.DriverException;
+import dev.dbcloud.provisioner.driver.Endpoint;
+import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.local.LocalPorts;
+import dev.dbcloud.provisioner.local.LocalServerProperties;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Provisioning an instance, idempotently: the provisioning operation's id names the instance's row, data
+ * directory and port, so a redelivered command finishes the same work or re-emits its outcome, never a second
+ * server.
+ */
+@Service
+public class Provisioning {
+
+    private static final Logger log = LoggerFactory.getLogger(Provisioning.class);
+
+    private final ProvisionedInstances instances;
+    private final InstanceDriver driver;
+    private final LocalPorts ports;
+    private final ControlPasswordCipher cipher;
+    private final Outbox outbox;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final Path root;
+
+    Provisioning(ProvisionedInstances instances, InstanceDriver driver, LocalPorts ports, ControlPasswordCipher cipher,
+            Outbox outbox, TransactionTemplate transactions, Clock clock,
+            LocalServerProperties local) {
+        this.instances = instances;
+        this.driver = driver;
+        this.ports = ports;
+        this.cipher = cipher;
+        this.outbox = outbox;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.root = local.root();
+    }
+
+    public void provision(ProvisionRequested command) {
+        UUID operationId = UUID.fromString(command.getOperationId());
+        InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
+        ProvisionedInstance instance = instances.byOperation(operationId).orElseGet(() -> claim(operationId, ref, command));
+        if (instance == null) {
+            return;
+        }
+        switch (instance.status()) {
+            case AVAILABLE -> transactions.executeWithoutResult(tx -> outbox.append(Topics.INSTANCE_EVENTS, provisioned(instance)));
+            case FAILED -> transactions.executeWithoutResult(tx -> outbox.append(Topics.INSTANCE_EVENTS,
+                    failed(operationId, ref, ProvisionFailureReason.valueOf(instance.failureReason()), instance.failureMessage())));
+            case PROVISIONING -> run(instance, command.getPasswordVerifier());
+            case DESTROYED -> log.info("Ignoring a redelivered provisioning of destroyed {}", ref);
+        }
+    }
+
+    /**
+     * Records the instance with a port of its own, or answers null after emitting why it cannot be: no port
+     * left, or the name is taken by another live instance.
+     */
+    private ProvisionedInstance claim(UUID operationId, InstanceRef ref, ProvisionRequested command) {
+        byte[] ciphertext = cipher.encrypt(ref, ControlPasswordCipher.randomPassword());
+        Path dataDirectory = root.resolve("instances").resolve(operationId.toString());
+        for (int attempt = 0; attempt < 5; attempt++) {
+            if (instances.isLive(ref)) {
+                return reject(operationId, ref, ProvisionFailureReason.NAME_IN_USE, "an instance with this name exists");
+            }
+            int port = ports.allocate(instances.portsInUse());
+            if (port < 0) {
+                return reject(operationId, ref, ProvisionFailureReason.PORTS_EXHAUSTED,
+                        "no free port is left in the configured range");
+            }
+            ProvisionedInstance instance = new ProvisionedInstance(operationId, ref,
+                    ProvisionedInstance.Status.PROVISIONING, command.getAdminUsername(), port, dataDirectory,
+                    ciphertext, null, null, null);
+            try {
+                instances.insert(instance);
+                return instance;
+            } catch (DuplicateKeyException raced) {
+                // A concurrent provisioning took the port or the name; look again.
+                var existing = instances.byOperation(operationId);
+                if (existing.isPresent()) {
+                    return existing.get();
+                }
+            }
+        }
+        throw new IllegalStateException("could not claim a port for " + ref);
+    }
+
+    private ProvisionedInstance reject(UUID operationId, InstanceRef ref, ProvisionFailureReason reason, String message) {
+        transactions.executeWithoutResult(tx -> outbox.append(Topics.INSTANCE_EVENTS, failed(operationId, ref, reason, message)));
+        return null;
+    }
+
+    private void run(ProvisionedInstance instance, String passwordVerifier) {
+        InstanceSpec spec = new InstanceSpec(instance.instance(), instance.adminUsername(), passwordVerifier,
+                cipher.decrypt(instance.instance(), instance.controlPasswordCiphertext()),
+                instance.port(), instance.dataDirectory());
+        try {
+            Endpoint endpoint = driver.provision(spec);
+            transactions.executeWithoutResult(tx -> {
+                instances.markAvailable(instance.operationId(), endpoint.hostName());
+                outbox.append(Topics.INSTANCE_EVENTS, provisioned(instances.byOperation(instance.operationId()).orElseThrow()));
+            });
+            log.info("Provisioned {} on port {}", instance.instance(), endpoint.port());
+        } catch (DriverException e) {
+            log.warn("Provisioning {} failed: {}", instance.instance(), e.getMessage());
+            transactions.executeWithoutResult(tx -> {
+                instances.markFailed(instance.operationId(), ProvisionFailureReason.DRIVER_ERROR.name(), e.getMessage());
+                outbox.append(Topics.INSTANCE_EVENTS, failed(instance.operationId(), instance.instance(),
+                        ProvisionFailureReason.DRIVER_ERROR, e.getMessage()));
+            });
+        }
+    }
+
+    private InstanceProvisioned provisioned(ProvisionedInstance instance) {
+        return InstanceProvisioned.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(instance.operationId().toString())
+                .setTenant(instance.instance().tenant())
+                .setInstanceName(instance.instance().name())
+                .setOccurredAt(clock.instant())
+                .setHostName(instance.hostName())
+                .setPort(instance.port())
+                .setAdminUsername(instance.adminUsername())
+                .setDriver(InstanceDriverKind.LOCAL)
+                .setControlPasswordCiphertext(ByteBuffer.wrap(instance.controlPasswordCiphertext()))
+                .build();
+    }
+
+    private ProvisionFailed failed(UUID operationId, InstanceRef ref, ProvisionFailureReason reason, String message) {
+        return ProvisionFailed.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(operationId.toString())
+                .setTenant(ref.tenant())
+                .setInstanceName(ref.name())
+                .setOccurredAt(clock.instant())
+                .setReason(reason)
+                .setMessage(message)
+                .build();
+    }
+}

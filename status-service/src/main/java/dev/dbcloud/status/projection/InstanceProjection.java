@@ -1,0 +1,86 @@
+package dev.dbcloud.status.projection;
+
+import dev.dbcloud.events.DestroyFailed;
+import dev.dbcloud.events.DestroyRequested;
+import dev.dbcloud.events.InstanceDestroyed;
+import dev.dbcloud.events.InstanceDriverKind;
+import dev.dbcloud.events.InstanceHealth;
+import dev.dbcloud.events.InstanceHealthChanged;
+import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.ProvisionFailed;
+import dev.dbcloud.events.ProvisionRequested;
+import org.springframework.stereotype.Component;
+
+/** Projects an instance's lifecycle (provisioning, destroying, health) onto its row and its operations' rows. */
+@Component
+class InstanceProjection {
+
+    private final EventTimeline timeline;
+    private final InstanceTable instances;
+    private final OperationTable operations;
+
+    InstanceProjection(EventTimeline timeline, InstanceTable instances, OperationTable operations) {
+        this.timeline = timeline;
+        this.instances = instances;
+        this.operations = operations;
+    }
+
+    void provisionRequested(ProvisionRequested command) {
+        timeline.applyOnce(command, event -> {
+            operations.requested(event, OperationType.PROVISION);
+            instances.provisioning(event, command.getAdminUsername());
+        });
+    }
+
+    void provisioned(InstanceProvisioned outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.succeeded(event, OperationType.PROVISION);
+            instances.provisioned(event, outcome.getHostName(), outcome.getPort(), outcome.getAdminUsername(),
+                    driver(outcome.getDriver()));
+        });
+    }
+
+    void provisionFailed(ProvisionFailed outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.failed(event, OperationType.PROVISION, outcome.getReason(), outcome.getMessage());
+            instances.provisionFailed(event);
+        });
+    }
+
+    void destroyRequested(DestroyRequested command) {
+        timeline.applyOnce(command, event -> {
+            // Once the outcome is projected, a late command must not move the instance back to DESTROYING.
+            if (operations.requested(event, OperationType.DESTROY)) {
+                instances.destroying(event);
+            }
+        });
+    }
+
+    void destroyed(InstanceDestroyed outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.succeeded(event, OperationType.DESTROY);
+            instances.destroyed(event);
+        });
+    }
+
+    void destroyFailed(DestroyFailed outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.failed(event, OperationType.DESTROY, outcome.getReason(), outcome.getMessage());
+            instances.destroyFailed(event);
+        });
+    }
+
+    /** UNKNOWN health says nothing new; the event still joins the timeline. */
+    void healthChanged(InstanceHealthChanged fact) {
+        timeline.applyOnce(fact, event -> {
+            if (fact.getHealth() != InstanceHealth.UNKNOWN) {
+                instances.healthChanged(event, fact.getHealth().name());
+            }
+        });
+    }
+
+    /** InstanceProvisioned reports a local instance; a driver symbol this reader does not know means LOCAL. */
+    private static String driver(InstanceDriverKind kind) {
+        return kind == InstanceDriverKind.LINKED ? "LINKED" : "LOCAL";
+    }
+}

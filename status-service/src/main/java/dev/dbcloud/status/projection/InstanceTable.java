@@ -1,0 +1,162 @@
+package dev.dbcloud.status.projection;
+
+import static dev.dbcloud.status.projection.EventTimeline.timestamp;
+
+import dev.dbcloud.common.EventMetadata;
+import java.sql.Types;
+import java.time.Instant;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The moves an {@code instances} row can make, each one conditional statement that only goes forward:
+ * {@code PROVISIONING -> AVAILABLE <-> UNAVAILABLE}, {@code PROVISIONING -> FAILED}, and from any state but
+ * DESTROYED to {@code DESTROYING}, to {@code DESTROYED}, or (a failed destroy) to {@code FAILED}.
+ * {@code updated_at} is the latest occurredAt applied to the row.
+ *
+ * <p>A row is one incarnation of an instance, keyed by the operation that provisioned it. Provisioning events
+ * find their row by that key, and create it when they come first; every other event acts on the tenant's
+ * current instance of that name (the one not DESTROYED).
+ */
+@Component
+class InstanceTable {
+
+    private final JdbcClient jdbc;
+
+    InstanceTable(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * A provisioning was requested. When an outcome of it came first, the row exists already and keeps its state;
+     * the command only fills in the admin user and the earlier creation time.
+     *
+     * <p>When the name is taken, no row is inserted: either the provisioning is refused (its failure will say so),
+     * or the previous incarnation's InstanceDestroyed, which travels on another topic, is not projected yet; then
+     * the provisioning's own outcome, emitted after that InstanceDestroyed and on the same partition, inserts it.
+     */
+    void provisioning(EventMetadata command, String adminUsername) {
+        boolean inserted = insert(command, "PROVISIONING", adminUsername, null, null, "LOCAL", null);
+        if (!inserted) {
+            jdbc.sql("""
+                            UPDATE instances
+                               SET admin_username = COALESCE(admin_username, :adminUsername),
+                                   created_at = LEAST(created_at, :at)
+                             WHERE id = :id
+                            """)
+                    .param("adminUsername", adminUsername)
+                    .param("at", timestamp(command.occurredAt()))
+                    .param("id", command.operationId())
+                    .update();
+        }
+    }
+
+    /**
+     * The instance runs. Only a PROVISIONING instance becomes AVAILABLE: one already destroying or destroyed
+     * stays so, one whose health was observed since keeps that health, and a failed provisioning stays failed
+     * (its operation's first outcome is final).
+     */
+    void provisioned(EventMetadata outcome, String hostName, int port, String adminUsername, String driver) {
+        boolean inserted = insert(outcome, "AVAILABLE", adminUsername, hostName, port, driver, outcome.occurredAt());
+        if (!inserted) {
+            jdbc.sql("""
+                            UPDATE instances
+                               SET status = 'AVAILABLE', host_name = :hostName, port = :port,
+                                   admin_username = :adminUsername, driver = :driver,
+                                   health_changed_at = :at, updated_at = GREATEST(updated_at, :at)
+                             WHERE id = :id AND status = 'PROVISIONING'
+                            """)
+                    .param("hostName", hostName)
+                    .param("port", port)
+                    .param("adminUsername", adminUsername)
+                    .param("driver", driver)
+                    .param("at", timestamp(outcome.occurredAt()))
+                    .param("id", outcome.operationId())
+                    .update();
+        }
+    }
+
+    /** Provisioning failed: a PROVISIONING instance becomes FAILED. */
+    void provisionFailed(EventMetadata outcome) {
+        boolean inserted = insert(outcome, "FAILED", null, null, null, "LOCAL", null);
+        if (!inserted) {
+            jdbc.sql("""
+                            UPDATE instances SET status = 'FAILED', updated_at = GREATEST(updated_at, :at)
+                             WHERE id = :id AND status = 'PROVISIONING'
+                            """)
+                    .param("at", timestamp(outcome.occurredAt()))
+                    .param("id", outcome.operationId())
+                    .update();
+        }
+    }
+
+    /** Destroying was requested (and its outcome not projected yet): the current instance becomes DESTROYING. */
+    void destroying(EventMetadata command) {
+        moveCurrent(command, "DESTROYING", "status <> 'DESTROYING'");
+    }
+
+    /** Whatever state it was in, the current instance is gone, and its name is free again. */
+    void destroyed(EventMetadata outcome) {
+        moveCurrent(outcome, "DESTROYED", "status <> 'DESTROYED'");
+    }
+
+    /** Destroying failed: the instance may be half torn down, so it is FAILED, whatever it was before. */
+    void destroyFailed(EventMetadata outcome) {
+        moveCurrent(outcome, "FAILED", "status <> 'FAILED'");
+    }
+
+    /**
+     * A health observation moves an AVAILABLE or UNAVAILABLE instance between the two, unless a later observation
+     * (or the provisioning outcome) was applied already.
+     */
+    void healthChanged(EventMetadata fact, String health) {
+        jdbc.sql("""
+                        UPDATE instances
+                           SET status = :health, health_changed_at = :at, updated_at = GREATEST(updated_at, :at)
+                         WHERE tenant = :tenant AND name = :name AND status IN ('AVAILABLE', 'UNAVAILABLE')
+                           AND (health_changed_at IS NULL OR health_changed_at < :at)
+                        """)
+                .param("health", health)
+                .param("at", timestamp(fact.occurredAt()))
+                .param("tenant", fact.instance().tenant())
+                .param("name", fact.instance().name())
+                .update();
+    }
+
+    /** Moves the tenant's current instance of the event's name (the one not DESTROYED) where {@code condition} holds. */
+    private void moveCurrent(EventMetadata event, String status, String condition) {
+        jdbc.sql("""
+                        UPDATE instances SET status = :status, updated_at = GREATEST(updated_at, :at)
+                         WHERE tenant = :tenant AND name = :name AND status <> 'DESTROYED' AND %s
+                        """.formatted(condition))
+                .param("status", status)
+                .param("at", timestamp(event.occurredAt()))
+                .param("tenant", event.instance().tenant())
+                .param("name", event.instance().name())
+                .update();
+    }
+
+    /** Inserts the incarnation that {@code event}'s operation provisions, unless it (or the name) exists already. */
+    private boolean insert(EventMetadata event, String status, String adminUsername, String hostName, Integer port,
+            String driver, Instant healthChangedAt) {
+        return jdbc.sql("""
+                        INSERT INTO instances (id, tenant, name, status, host_name, port, admin_username, driver,
+                                               health_changed_at, created_at, updated_at)
+                        VALUES (:id, :tenant, :name, :status, :hostName, :port, :adminUsername, :driver,
+                                :healthChangedAt, :at, :at)
+                        ON CONFLICT DO NOTHING
+                        """)
+                .param("id", event.operationId())
+                .param("tenant", event.instance().tenant())
+                .param("name", event.instance().name())
+                .param("status", status)
+                .param("hostName", hostName, Types.VARCHAR)
+                .param("port", port, Types.INTEGER)
+                .param("adminUsername", adminUsername, Types.VARCHAR)
+                .param("driver", driver)
+                .param("healthChangedAt", healthChangedAt == null ? null : timestamp(healthChangedAt),
+                        Types.TIMESTAMP_WITH_TIMEZONE)
+                .param("at", timestamp(event.occurredAt()))
+                .update() == 1;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.dbcloud.status.projection;
+
+/** What an operation does; stored by name in {@code operations.type}. */
+enum OperationType {
+    PROVISION, DESTROY, PASSWORD_RESET, LINK, UNLINK, MIGRATE
+}

@@ -1,0 +1,65 @@
+package dev.dbcloud.status.query;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The internal query API that api-gateway calls; the gateway authenticates and passes the caller's tenant. What
+ * belongs to another tenant, or does not exist, answers 404 as an RFC 9457 problem with a stable {@code code}.
+ */
+@RestController
+@RequestMapping("/internal/tenants/{tenant}")
+class StatusQueryController {
+
+    private final ReadModel readModel;
+
+    StatusQueryController(ReadModel readModel) {
+        this.readModel = readModel;
+    }
+
+    @GetMapping("/instances")
+    List<Instance> instances(@PathVariable String tenant) {
+        return readModel.instances(tenant);
+    }
+
+    @GetMapping("/instances/{name}")
+    Instance instance(@PathVariable String tenant, @PathVariable String name) {
+        return found(readModel.instance(tenant, name), "instance_not_found", "No instance named " + name);
+    }
+
+    @GetMapping("/instances/{name}/operations")
+    List<Operation> operations(@PathVariable String tenant, @PathVariable String name) {
+        return readModel.operations(tenant, name);
+    }
+
+    /** An id that is not a UUID names no operation: 404, like any other unknown id. */
+    @GetMapping("/operations/{id}")
+    Operation operation(@PathVariable String tenant, @PathVariable String id) {
+        Optional<Operation> operation = uuid(id).flatMap(uuid -> readModel.operation(tenant, uuid));
+        return found(operation, "operation_not_found", "No operation " + id);
+    }
+
+    private static Optional<UUID> uuid(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException notAUuid) {
+            return Optional.empty();
+        }
+    }
+
+    private static <T> T found(Optional<T> value, String code, String detail) {
+        return value.orElseThrow(() -> {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail);
+            problem.setProperty("code", code);
+            return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+        });
+    }
+}

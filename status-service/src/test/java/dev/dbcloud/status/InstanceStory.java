@@ -1,0 +1,163 @@
+package dev.dbcloud.status;
+
+import dev.dbcloud.events.DatabaseCreated;
+import dev.dbcloud.events.DestroyFailed;
+import dev.dbcloud.events.DestroyFailureReason;
+import dev.dbcloud.events.DestroyRequested;
+import dev.dbcloud.events.InstanceDestroyed;
+import dev.dbcloud.events.InstanceDriverKind;
+import dev.dbcloud.events.InstanceHealth;
+import dev.dbcloud.events.InstanceHealthChanged;
+import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.MigrateRequested;
+import dev.dbcloud.events.Migration;
+import dev.dbcloud.events.MigrationFailed;
+import dev.dbcloud.events.MigrationFailureReason;
+import dev.dbcloud.events.MigrationSucceeded;
+import dev.dbcloud.events.PasswordReset;
+import dev.dbcloud.events.PasswordResetRequested;
+import dev.dbcloud.events.ProvisionFailed;
+import dev.dbcloud.events.ProvisionFailureReason;
+import dev.dbcloud.events.ProvisionRequested;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds the records of one instance's story, each with a fresh event id. Times are whole seconds after
+ * {@link #START}, so a test can name them and compare them with the ISO-8601 strings the API returns.
+ */
+record InstanceStory(String tenant, String name) {
+
+    static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+    /** A tenant no other test uses. */
+    static InstanceStory of(String name) {
+        return new InstanceStory("t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12), name);
+    }
+
+    InstanceStory named(String otherName) {
+        return new InstanceStory(tenant, otherName);
+    }
+
+    String key() {
+        return tenant + "/" + name;
+    }
+
+    static Instant at(int second) {
+        return START.plusSeconds(second);
+    }
+
+    ProvisionRequested provisionRequested(UUID operation, int second) {
+        return ProvisionRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setAdminUsername("alice").setPasswordVerifier("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy")
+                .build();
+    }
+
+    InstanceProvisioned provisioned(UUID operation, int second, int port) {
+        return InstanceProvisioned.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setHostName("db.example.test").setPort(port).setAdminUsername("alice")
+                .setDriver(InstanceDriverKind.LOCAL)
+                .setControlPasswordCiphertext(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .build();
+    }
+
+    ProvisionFailed provisionFailed(UUID operation, int second, ProvisionFailureReason reason, String message) {
+        return ProvisionFailed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setReason(reason).setMessage(message)
+                .build();
+    }
+
+    DestroyRequested destroyRequested(UUID operation, int second) {
+        return DestroyRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .build();
+    }
+
+    InstanceDestroyed destroyed(UUID operation, int second) {
+        return InstanceDestroyed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .build();
+    }
+
+    DestroyFailed destroyFailed(UUID operation, int second, String message) {
+        return DestroyFailed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setReason(DestroyFailureReason.DRIVER_ERROR).setMessage(message)
+                .build();
+    }
+
+    InstanceHealthChanged health(InstanceHealth health, int second) {
+        return InstanceHealthChanged.newBuilder()
+                .setEventId(newId()).setOperationId(UUID.randomUUID().toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setHealth(health)
+                .build();
+    }
+
+    PasswordResetRequested passwordResetRequested(UUID operation, int second) {
+        return PasswordResetRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setPasswordVerifier("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy")
+                .build();
+    }
+
+    PasswordReset passwordReset(UUID operation, int second) {
+        return PasswordReset.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .build();
+    }
+
+    MigrateRequested migrateRequested(UUID operation, int second) {
+        return MigrateRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setApplication("shop").setAppDbName("shop")
+                .setMigrations(List.of(Migration.newBuilder()
+                        .setVersion("1").setDescription("orders").setSql("CREATE TABLE orders (id bigint)").build()))
+                .build();
+    }
+
+    MigrationSucceeded migrationSucceeded(UUID operation, int second) {
+        return MigrationSucceeded.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setApplication("shop").setDatabase("shop").setAppliedVersions(List.of("1")).setCurrentVersion("1")
+                .setDurationMillis(12)
+                .build();
+    }
+
+    MigrationFailed migrationFailed(UUID operation, int second, String message) {
+        return MigrationFailed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setApplication("shop").setDatabase("shop")
+                .setReason(MigrationFailureReason.SQL_ERROR).setFailedVersion("2").setSqlState("42P07")
+                .setMessage(message)
+                .build();
+    }
+
+    DatabaseCreated databaseCreated(int second) {
+        return DatabaseCreated.newBuilder()
+                .setEventId(newId()).setOperationId(UUID.randomUUID().toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setDatabase("shop").setOwner("alice")
+                .build();
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.dbcloud.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The internal query API as the gateway sees it: plain JSON read into records that spell the contract's field
+ * names, with enums and timestamps left as the strings on the wire.
+ */
+final class StatusApi {
+
+    record InstanceView(String name, String hostName, Integer port, String status, String adminUsername, String driver,
+            String createdAt, String updatedAt) {
+    }
+
+    record OperationView(String id, String type, String instanceName, String status, ErrorView error, String createdAt,
+            String updatedAt) {
+    }
+
+    record ErrorView(String code, String message) {
+    }
+
+    private final RestClient http;
+
+    StatusApi(int port) {
+        this.http = RestClient.create("http://localhost:" + port);
+    }
+
+    List<InstanceView> instances(String tenant) {
+        return http.get().uri("/internal/tenants/{tenant}/instances", tenant)
+                .retrieve().body(new ParameterizedTypeReference<List<InstanceView>>() { });
+    }
+
+    Optional<InstanceView> instance(String tenant, String name) {
+        return find(InstanceView.class, "/internal/tenants/{tenant}/instances/{name}", tenant, name);
+    }
+
+    Optional<OperationView> operation(String tenant, UUID id) {
+        return find(OperationView.class, "/internal/tenants/{tenant}/operations/{id}", tenant, id);
+    }
+
+    List<OperationView> operations(String tenant, String instanceName) {
+        return http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations", tenant, instanceName)
+                .retrieve().body(new ParameterizedTypeReference<List<OperationView>>() { });
+    }
+
+    /** Any GET, answered as status, headers and raw body, whatever the status. */
+    ResponseEntity<String> raw(String path) {
+        return http.get().uri(path).exchange((request, response) ->
+                ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                        .body(response.bodyTo(String.class)));
+    }
+
+    /** 200 with the body, or empty on 404; any other answer fails the test. */
+    private <T> Optional<T> find(Class<T> type, String uri, Object... variables) {
+        return http.get().uri(uri, variables).exchange((request, response) -> {
+            if (response.getStatusCode() == HttpStatus.NOT_FOUND) {
+                return Optional.empty();
+            }
+            assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+            return Optional.of(response.bodyTo(type));
+        });
+    }
+}

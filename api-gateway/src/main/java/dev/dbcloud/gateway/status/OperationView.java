@@ -10,7 +10,7 @@ public record OperationView(UUID id, String type, String instanceName, String st
     public record Failure(String code, String message) {
     }
 
-    public boolean isFinal() {
+    public boolean ended() {
         return "SUCCEEDED".equals(status) || "FAILED".equals(status);
     }
 }

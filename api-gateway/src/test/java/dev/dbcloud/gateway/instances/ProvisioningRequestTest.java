@@ -60,7 +60,7 @@ class ProvisioningRequestTest {
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/v1/operations/"));
-        assertThat(response.body()).contains("\"status\":\"PENDING\"", "\"type\":\"PROVISION\"").doesNotContain(PASSWORD);
+        assertThat(response.body()).contains("\"status\":\"PENDING\"", "\"type\":\"PROVISION\"").doesNotContain(PASSWORD).doesNotContain("\"final\"");
         String operationId = response.headers().firstValue("Location").orElseThrow().substring("/v1/operations/".length());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !published(operationId).isEmpty());

@@ -38,7 +38,7 @@ class OperationController {
         Instant deadline = Instant.now().plus(wait.compareTo(properties.maxWait()) > 0 ? properties.maxWait() : wait);
         OperationView operation = current(caller.tenant(), id)
                 .orElseThrow(() -> new NotFoundException("No operation " + id + "."));
-        while (!operation.isFinal() && Instant.now().isBefore(deadline)) {
+        while (!operation.ended() && Instant.now().isBefore(deadline)) {
             Thread.sleep(POLL.toMillis());
             operation = current(caller.tenant(), id).orElse(operation);
         }

@@ -2,7 +2,6 @@ package dev.dbcloud.gateway.web;
 
 import dev.dbcloud.gateway.status.StatusUnavailableException;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -25,8 +24,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail invalid(ValidationFailedException e) {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The request breaks input rules.");
-        List<Map<String, String>> errors = e.violations().stream()
-                .map(v -> Map.of("field", v.field(), "rule", v.rule().name(), "message", v.field() + " " + v.message()))
+        List<FieldProblem> errors = e.violations().stream()
+                .map(v -> new FieldProblem(v.field(), v.rule().name(), v.field() + " " + v.message()))
                 .toList();
         problem.setProperty("errors", errors);
         return problem;
@@ -47,6 +46,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail statusUnavailable(StatusUnavailableException e) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "STATUS_UNAVAILABLE", "Instance status cannot be read right now; try again.");
+    }
+
+    /** One broken rule, as the {@code errors} entries of a validation problem show it. */
+    record FieldProblem(String field, String rule, String message) {
     }
 
     private static ProblemDetail problem(HttpStatus status, String code, String detail) {

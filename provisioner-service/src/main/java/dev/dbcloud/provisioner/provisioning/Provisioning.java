@@ -122,12 +122,14 @@ public class Provisioning {
                 outbox.append(Topics.INSTANCE_EVENTS, provisioned(instances.byOperation(instance.operationId()).orElseThrow()));
             });
             log.info("Provisioned {} on port {}", instance.instance(), endpoint.port());
-        } catch (DriverException e) {
-            log.warn("Provisioning {} failed: {}", instance.instance(), e.getMessage());
+        } catch (RuntimeException e) {
+            // Whatever stopped the driver, the operation ends FAILED with a reason rather than waiting forever.
+            String message = e instanceof DriverException ? e.getMessage() : "the server could not be set up: " + e;
+            log.warn("Provisioning {} failed: {}", instance.instance(), message);
             transactions.executeWithoutResult(tx -> {
-                instances.markFailed(instance.operationId(), ProvisionFailureReason.DRIVER_ERROR.name(), e.getMessage());
+                instances.markFailed(instance.operationId(), ProvisionFailureReason.DRIVER_ERROR.name(), message);
                 outbox.append(Topics.INSTANCE_EVENTS, failed(instance.operationId(), instance.instance(),
-                        ProvisionFailureReason.DRIVER_ERROR, e.getMessage()));
+                        ProvisionFailureReason.DRIVER_ERROR, message));
             });
         }
     }

@@ -205,7 +205,10 @@ public final class LocalStack implements AutoCloseable {
                             throw new IllegalArgumentException("--port takes a number");
                         }
                     }
-                    case "-h", "--help" -> throw new IllegalArgumentException("dbcloud local stack");
+                    case "-h", "--help" -> {
+                        System.out.println(USAGE);
+                        System.exit(0);
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }

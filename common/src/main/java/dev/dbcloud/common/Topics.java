@@ -10,7 +10,10 @@ import java.util.List;
  */
 public final class Topics {
 
-    /** ProvisionRequested, DestroyRequested, PasswordResetRequested, LinkRequested, UnlinkRequested. */
+    /**
+     * ProvisionRequested, DestroyRequested, PasswordResetRequested, LinkRequested, UnlinkRequested,
+     * CreateDatabaseRequested.
+     */
     public static final String INSTANCE_COMMANDS = "dbcloud.instance-commands";
 
     /** MigrateRequested. */
@@ -32,6 +35,8 @@ public final class Topics {
         public static final String PROVISIONER = "provisioner-service";
         public static final String MIGRATION = "migration-service";
         public static final String STATUS = "status-service";
+        /** The gateway follows outcomes to release the names of destroyed and unlinked instances. */
+        public static final String GATEWAY = "api-gateway";
 
         private Groups() {
         }

@@ -1,6 +1,8 @@
 package dev.dbcloud.common.serde;
 
+import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
+import dev.dbcloud.events.DatabaseCreationFailed;
 import dev.dbcloud.events.DestroyFailed;
 import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.InstanceDestroyed;
@@ -42,10 +44,10 @@ public final class EventCatalog {
     /** The record types; a build test checks that every schema in the contract is listed. */
     public static final List<Class<? extends SpecificRecordBase>> TYPES = List.of(
             ProvisionRequested.class, DestroyRequested.class, PasswordResetRequested.class,
-            LinkRequested.class, UnlinkRequested.class, MigrateRequested.class,
+            LinkRequested.class, UnlinkRequested.class, CreateDatabaseRequested.class, MigrateRequested.class,
             InstanceProvisioned.class, ProvisionFailed.class, InstanceDestroyed.class, DestroyFailed.class,
             PasswordReset.class, PasswordResetFailed.class, InstanceLinked.class, LinkFailed.class,
-            InstanceUnlinked.class, InstanceHealthChanged.class, DatabaseCreated.class,
+            InstanceUnlinked.class, InstanceHealthChanged.class, DatabaseCreated.class, DatabaseCreationFailed.class,
             MigrationSucceeded.class, MigrationFailed.class);
 
     /** The released earlier versions of a record's schema, oldest first. */

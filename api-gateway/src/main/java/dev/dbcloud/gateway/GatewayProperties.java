@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param bootstrapTenant a tenant to create at start, with {@code bootstrapApiKey} as its key (local stack)
  * @param bootstrapApiKey that tenant's API key, stored hashed
  * @param adminKey the admin API key, stored hashed; it manages tenants
+ * @param operationTimeout how long an operation may go without an outcome before it counts as FAILED (TIMEOUT)
  */
 @ConfigurationProperties("dbcloud.gateway")
 public record GatewayProperties(URI statusUrl, Duration maxWait, String bootstrapTenant, String bootstrapApiKey,
-        String adminKey) {
+        String adminKey, Duration operationTimeout) {
 }

@@ -1,8 +1,12 @@
 package dev.dbcloud.gateway.operations;
 
+import dev.dbcloud.gateway.GatewayProperties;
 import dev.dbcloud.gateway.status.OperationView;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,28 +14,43 @@ import org.springframework.stereotype.Repository;
 
 /** The commands the gateway accepted: what it can tell of an operation before status-service has seen it. */
 @Repository
-public class AcceptedOperations {
+class AcceptedOperations {
 
     private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Duration timeout;
 
-    AcceptedOperations(JdbcClient jdbc) {
+    AcceptedOperations(JdbcClient jdbc, Clock clock, GatewayProperties properties) {
         this.jdbc = jdbc;
+        this.clock = clock;
+        this.timeout = properties.operationTimeout();
     }
 
-    public void record(UUID id, String tenant, String instanceName, String type, Instant at) {
+    void record(UUID id, String tenant, String instanceName, String type, Instant at) {
         jdbc.sql("INSERT INTO operations (id, tenant, instance_name, type, created_at) VALUES (?, ?, ?, ?, ?)")
-                .params(id, tenant, instanceName, type, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
+                .params(id, tenant, instanceName, type, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .update();
     }
 
-    /** The operation as accepted: PENDING, since nothing else is known here. */
-    public Optional<OperationView> pending(String tenant, UUID id) {
+    /**
+     * The operation as accepted: PENDING, since nothing else is known here, until the operation timeout has
+     * passed; then FAILED, as status-service reports an operation that got no outcome in time.
+     */
+    Optional<OperationView> find(String tenant, UUID id) {
         return jdbc.sql("SELECT id, instance_name, type, created_at FROM operations WHERE id = ? AND tenant = ?")
                 .params(id, tenant)
                 .query((row, n) -> {
                     Instant created = row.getObject("created_at", OffsetDateTime.class).toInstant();
-                    return new OperationView(row.getObject("id", UUID.class), row.getString("type"),
-                            row.getString("instance_name"), "PENDING", null, created, created);
+                    UUID operationId = row.getObject("id", UUID.class);
+                    String type = row.getString("type");
+                    String instanceName = row.getString("instance_name");
+                    Instant expiry = created.plus(timeout);
+                    if (clock.instant().isAfter(expiry)) {
+                        return new OperationView(operationId, type, instanceName, "FAILED",
+                                new OperationView.Failure("TIMEOUT", "No outcome within " + timeout.toMinutes()
+                                        + " minutes; the services that run it may be down."), created, expiry);
+                    }
+                    return new OperationView(operationId, type, instanceName, "PENDING", null, created, created);
                 })
                 .optional();
     }

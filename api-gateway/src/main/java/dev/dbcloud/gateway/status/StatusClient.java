@@ -31,6 +31,18 @@ public class StatusClient {
                 .retrieve().body(InstanceView.class));
     }
 
+    /** The instance's application databases; empty when the tenant has no such instance. */
+    public Optional<List<DatabaseView>> databases(String tenant, String name) {
+        return optional(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}/databases", tenant, name)
+                .retrieve().body(new ParameterizedTypeReference<List<DatabaseView>>() { }));
+    }
+
+    /** The operations on the tenant's current instance of that name, newest first. */
+    public List<OperationView> operations(String tenant, String name) {
+        return call(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations", tenant, name)
+                .retrieve().body(new ParameterizedTypeReference<List<OperationView>>() { }));
+    }
+
     public Optional<OperationView> operation(String tenant, UUID id) {
         return optional(() -> http.get().uri("/internal/tenants/{tenant}/operations/{id}", tenant, id)
                 .retrieve().body(OperationView.class));

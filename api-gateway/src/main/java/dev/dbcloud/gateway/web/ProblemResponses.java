@@ -1,5 +1,6 @@
 package dev.dbcloud.gateway.web;
 
+import dev.dbcloud.gateway.idempotency.IdempotencyKeyReusedException;
 import dev.dbcloud.gateway.status.StatusUnavailableException;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
@@ -41,6 +42,17 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail notFound(NotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "NOT_FOUND", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail conflict(ConflictException e) {
+        return problem(HttpStatus.CONFLICT, e.code(), e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was used for a different request; use a new key for a new request.");
     }
 
     @ExceptionHandler

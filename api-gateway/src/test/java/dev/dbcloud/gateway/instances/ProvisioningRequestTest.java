@@ -5,53 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.events.ProvisionRequested;
-import dev.dbcloud.gateway.GatewayApplication;
+import dev.dbcloud.gateway.GatewayIntegrationTest;
 import dev.dbcloud.gateway.access.ApiKeys;
-import dev.dbcloud.messaging.test.TestInfrastructure;
-import dev.dbcloud.messaging.test.TopicRecorder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=api-gateway", "dbcloud.gateway.bootstrap-tenant=acme"})
-class ProvisioningRequestTest {
+class ProvisioningRequestTest extends GatewayIntegrationTest {
 
-    private static final String KEY = ApiKeys.newKey();
     private static final String PASSWORD = "Distinctive-Pa55word!";
-    private static TopicRecorder recorder;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @LocalServerPort int port;
     @Autowired JdbcClient jdbc;
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry, "gateway");
-        registry.add("dbcloud.gateway.bootstrap-api-key", () -> KEY);
-    }
-
-    @BeforeAll
-    static void record() {
-        recorder = new TopicRecorder(TestInfrastructure.kafkaBootstrapServers(), Topics.INSTANCE_COMMANDS);
-    }
-
-    @AfterAll
-    static void stopRecording() throws InterruptedException {
-        recorder.close();
-    }
 
     @Test
     void acceptsAValidRequestAndPublishesOnlyThePasswordVerifier() throws Exception {

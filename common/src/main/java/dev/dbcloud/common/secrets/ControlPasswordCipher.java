@@ -8,7 +8,11 @@ import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import dev.dbcloud.common.InstanceRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -36,6 +40,15 @@ public final class ControlPasswordCipher {
             return new ControlPasswordCipher(keyset.getPrimitive(RegistryConfiguration.get(), Aead.class));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not a usable AEAD keyset: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a cleartext JSON keyset file, such as the one the local stack keeps under its home. */
+    public static ControlPasswordCipher fromKeysetFile(Path file) {
+        try {
+            return fromJsonKeyset(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the keyset file " + file, e);
         }
     }
 

@@ -1,36 +1,46 @@
 package dev.dbcloud.gateway.instances.web;
 
+import dev.dbcloud.common.rules.InstanceRules;
 import dev.dbcloud.gateway.access.Caller;
+import dev.dbcloud.gateway.idempotency.IdempotentRequests;
+import dev.dbcloud.gateway.instances.CreateDatabaseRequest;
+import dev.dbcloud.gateway.instances.InstanceCommands;
 import dev.dbcloud.gateway.instances.ProvisionInstanceRequest;
-import dev.dbcloud.gateway.instances.RequestingProvisioning;
+import dev.dbcloud.gateway.instances.ResetPasswordRequest;
+import dev.dbcloud.gateway.status.DatabaseView;
 import dev.dbcloud.gateway.status.InstanceView;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.status.StatusClient;
+import dev.dbcloud.gateway.web.ConflictException;
 import dev.dbcloud.gateway.web.NotFoundException;
-import java.net.URI;
+import dev.dbcloud.gateway.web.ValidationFailedException;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 class InstanceController {
 
-    private final RequestingProvisioning provisioning;
+    private final InstanceCommands commands;
     private final StatusClient status;
 
-    InstanceController(RequestingProvisioning provisioning, StatusClient status) {
-        this.provisioning = provisioning;
+    InstanceController(InstanceCommands commands, StatusClient status) {
+        this.commands = commands;
         this.status = status;
     }
 
     @PostMapping("/v1/instances")
-    ResponseEntity<OperationView> provision(Caller caller, @RequestBody ProvisionInstanceRequest request) {
-        OperationView operation = provisioning.request(caller.tenant(), request);
-        return ResponseEntity.accepted().location(URI.create("/v1/operations/" + operation.id())).body(operation);
+    ResponseEntity<OperationView> provision(Caller caller,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
+            @RequestBody ProvisionInstanceRequest request) {
+        return Accepted.of(commands.provision(caller.tenant(), idempotencyKey, request));
     }
 
     @GetMapping("/v1/instances")
@@ -40,7 +50,57 @@ class InstanceController {
 
     @GetMapping("/v1/instances/{name}")
     InstanceView instance(Caller caller, @PathVariable String name) {
-        return status.instance(caller.tenant(), name)
-                .orElseThrow(() -> new NotFoundException("No instance named " + name + "."));
+        return status.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+    }
+
+    /** Where to connect, as the instance's admin user; the password is never part of it. */
+    @GetMapping("/v1/instances/{name}/url")
+    ConnectionUrl url(Caller caller, @PathVariable String name,
+            @RequestParam(defaultValue = "postgres") String database) {
+        var violations = InstanceRules.databaseName("database", database);
+        if (!violations.isEmpty()) {
+            throw new ValidationFailedException(violations);
+        }
+        InstanceView instance = status.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+        if (instance.hostName() == null || instance.port() == null) {
+            throw new ConflictException("INSTANCE_NOT_READY", "Instance " + name + " has no address yet; it is "
+                    + instance.status() + ".");
+        }
+        return ConnectionUrl.of(instance.adminUsername(), instance.hostName(), instance.port(), database);
+    }
+
+    @PostMapping("/v1/instances/{name}/password")
+    ResponseEntity<OperationView> resetPassword(Caller caller, @PathVariable String name,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
+            @RequestBody ResetPasswordRequest request) {
+        return Accepted.of(commands.resetPassword(caller.tenant(), idempotencyKey, name, request));
+    }
+
+    @DeleteMapping("/v1/instances/{name}")
+    ResponseEntity<OperationView> destroy(Caller caller, @PathVariable String name,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
+        return Accepted.of(commands.destroy(caller.tenant(), idempotencyKey, name));
+    }
+
+    @PostMapping("/v1/instances/{name}/databases")
+    ResponseEntity<OperationView> createDatabase(Caller caller, @PathVariable String name,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
+            @RequestBody CreateDatabaseRequest request) {
+        return Accepted.of(commands.createDatabase(caller.tenant(), idempotencyKey, name, request));
+    }
+
+    @GetMapping("/v1/instances/{name}/databases")
+    List<DatabaseView> databases(Caller caller, @PathVariable String name) {
+        return status.databases(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+    }
+
+    @GetMapping("/v1/instances/{name}/operations")
+    List<OperationView> operations(Caller caller, @PathVariable String name) {
+        status.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+        return status.operations(caller.tenant(), name);
+    }
+
+    private static NotFoundException noInstance(String name) {
+        return new NotFoundException("No instance named " + name + ".");
     }
 }

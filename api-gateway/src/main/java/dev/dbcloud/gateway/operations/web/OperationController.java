@@ -2,13 +2,11 @@ package dev.dbcloud.gateway.operations.web;
 
 import dev.dbcloud.gateway.GatewayProperties;
 import dev.dbcloud.gateway.access.Caller;
-import dev.dbcloud.gateway.operations.AcceptedOperations;
+import dev.dbcloud.gateway.operations.Operations;
 import dev.dbcloud.gateway.status.OperationView;
-import dev.dbcloud.gateway.status.StatusClient;
 import dev.dbcloud.gateway.web.NotFoundException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,13 +18,11 @@ class OperationController {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final StatusClient status;
-    private final AcceptedOperations accepted;
+    private final Operations operations;
     private final GatewayProperties properties;
 
-    OperationController(StatusClient status, AcceptedOperations accepted, GatewayProperties properties) {
-        this.status = status;
-        this.accepted = accepted;
+    OperationController(Operations operations, GatewayProperties properties) {
+        this.operations = operations;
         this.properties = properties;
     }
 
@@ -36,16 +32,12 @@ class OperationController {
             throws InterruptedException {
         Duration wait = Duration.ofSeconds(Math.max(0, waitSeconds));
         Instant deadline = Instant.now().plus(wait.compareTo(properties.maxWait()) > 0 ? properties.maxWait() : wait);
-        OperationView operation = current(caller.tenant(), id)
+        OperationView operation = operations.current(caller.tenant(), id)
                 .orElseThrow(() -> new NotFoundException("No operation " + id + "."));
         while (!operation.ended() && Instant.now().isBefore(deadline)) {
             Thread.sleep(POLL.toMillis());
-            operation = current(caller.tenant(), id).orElse(operation);
+            operation = operations.current(caller.tenant(), id).orElse(operation);
         }
         return operation;
-    }
-
-    private Optional<OperationView> current(String tenant, UUID id) {
-        return status.operation(tenant, id).or(() -> accepted.pending(tenant, id));
     }
 }

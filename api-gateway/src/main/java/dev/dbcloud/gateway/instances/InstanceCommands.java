@@ -1,0 +1,190 @@
+package dev.dbcloud.gateway.instances;
+
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.common.Topics;
+import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.common.rules.Violation;
+import dev.dbcloud.common.secrets.ControlPasswordCipher;
+import dev.dbcloud.events.CreateDatabaseRequested;
+import dev.dbcloud.events.DestroyRequested;
+import dev.dbcloud.events.LinkRequested;
+import dev.dbcloud.events.PasswordResetRequested;
+import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.UnlinkRequested;
+import dev.dbcloud.gateway.idempotency.IdempotentRequests;
+import dev.dbcloud.gateway.idempotency.RequestFingerprint;
+import dev.dbcloud.gateway.operations.Operations;
+import dev.dbcloud.gateway.status.OperationView;
+import dev.dbcloud.gateway.web.ConflictException;
+import dev.dbcloud.gateway.web.NotFoundException;
+import dev.dbcloud.gateway.web.ValidationFailedException;
+import dev.dbcloud.messaging.outbox.Outbox;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.postgresql.util.PasswordUtil;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Accepting the commands that change instances. Each validates its input with the shared rules, checks the
+ * instance's name against the names the tenant holds, and commits its operation with the command's outbox row
+ * before the gateway answers 202; a replayed {@code Idempotency-Key} answers the operation it started instead.
+ *
+ * <p>A password goes no further than these methods: the instance's own password becomes a SCRAM-SHA-256
+ * verifier, and a linked server's control password is encrypted with the control plane's AEAD keyset.
+ */
+@Service
+public class InstanceCommands {
+
+    private final InstanceNames names;
+    private final Operations operations;
+    private final IdempotentRequests idempotency;
+    private final Outbox outbox;
+    private final ControlPasswordCipher cipher;
+
+    InstanceCommands(InstanceNames names, Operations operations, IdempotentRequests idempotency, Outbox outbox,
+            ControlPasswordCipher cipher) {
+        this.names = names;
+        this.operations = operations;
+        this.idempotency = idempotency;
+        this.outbox = outbox;
+        this.cipher = cipher;
+    }
+
+    @Transactional
+    public OperationView provision(String tenant, String idempotencyKey, ProvisionInstanceRequest request) {
+        validate(InstanceRules.instanceName("name", request.name()),
+                InstanceRules.username("username", request.username()),
+                InstanceRules.password("password", request.password()));
+        RequestFingerprint fingerprint = RequestFingerprint.of("provision", request.name(), request.username())
+                .withSecret(request.password());
+        return idempotency.once(tenant, idempotencyKey, fingerprint, () -> {
+            OperationView operation = takeName(tenant, request.name(), "LOCAL", "PROVISION");
+            ProvisionRequested command = new ProvisionRequested();
+            command.setAdminUsername(request.username());
+            command.setPasswordVerifier(PasswordUtil.encodeScramSha256(request.password().toCharArray()));
+            return publish(tenant, operation, command);
+        });
+    }
+
+    @Transactional
+    public OperationView link(String tenant, String idempotencyKey, LinkInstanceRequest request) {
+        validate(InstanceRules.instanceName("name", request.name()),
+                InstanceRules.hostName("hostName", request.hostName()),
+                InstanceRules.port("port", request.port()),
+                InstanceRules.roleName("adminRole", request.adminRole()),
+                InstanceRules.linkedPassword("password", request.password()));
+        RequestFingerprint fingerprint = RequestFingerprint.of("link", request.name(), request.hostName(),
+                request.port().toString(), request.adminRole()).withSecret(request.password());
+        return idempotency.once(tenant, idempotencyKey, fingerprint, () -> {
+            OperationView operation = takeName(tenant, request.name(), "LINKED", "LINK");
+            LinkRequested command = new LinkRequested();
+            command.setHostName(request.hostName());
+            command.setPort(request.port());
+            command.setAdminRole(request.adminRole());
+            command.setPasswordCiphertext(ByteBuffer.wrap(
+                    cipher.encrypt(new InstanceRef(tenant, request.name()), request.password())));
+            return publish(tenant, operation, command);
+        });
+    }
+
+    @Transactional
+    public OperationView resetPassword(String tenant, String idempotencyKey, String name, ResetPasswordRequest request) {
+        validate(InstanceRules.password("password", request.password()));
+        RequestFingerprint fingerprint = RequestFingerprint.of("password", name).withSecret(request.password());
+        return idempotency.once(tenant, idempotencyKey, fingerprint, () -> {
+            InstanceNames.Holder holder = current(tenant, name);
+            if (holder.linked()) {
+                throw new ConflictException("INSTANCE_IS_LINKED",
+                        "The password of a linked instance's role is managed on its own server.");
+            }
+            PasswordResetRequested command = new PasswordResetRequested();
+            command.setPasswordVerifier(PasswordUtil.encodeScramSha256(request.password().toCharArray()));
+            return publish(tenant, operations.accept(tenant, name, "PASSWORD_RESET"), command);
+        });
+    }
+
+    @Transactional
+    public OperationView createDatabase(String tenant, String idempotencyKey, String name, CreateDatabaseRequest request) {
+        validate(InstanceRules.applicationDatabaseName("name", request.name()));
+        return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("database", name, request.name()), () -> {
+            current(tenant, name);
+            CreateDatabaseRequested command = new CreateDatabaseRequested();
+            command.setDatabase(request.name());
+            return publish(tenant, operations.accept(tenant, name, "CREATE_DATABASE"), command);
+        });
+    }
+
+    /** Destroys a local instance; asked again while a destroy is under way, answers that destroy. */
+    @Transactional
+    public OperationView destroy(String tenant, String idempotencyKey, String name) {
+        return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("destroy", name),
+                () -> release(tenant, name, false));
+    }
+
+    /** Forgets a linked instance, leaving its server alone; asked again while under way, answers that unlink. */
+    @Transactional
+    public OperationView unlink(String tenant, String idempotencyKey, String name) {
+        return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("unlink", name),
+                () -> release(tenant, name, true));
+    }
+
+    private OperationView release(String tenant, String name, boolean linked) {
+        InstanceNames.Holder holder = names.lock(tenant, name).orElseThrow(() -> noInstance(name));
+        if (holder.linked() != linked) {
+            throw linked
+                    ? new ConflictException("INSTANCE_NOT_LINKED", "Instance " + name + " is not linked; destroy it with DELETE /v1/instances/" + name + ".")
+                    : new ConflictException("INSTANCE_IS_LINKED", "Instance " + name + " is linked; unlink it with DELETE /v1/linked-instances/" + name + ", which leaves its server alone.");
+        }
+        if (holder.releasing()) {
+            return operations.replay(tenant, holder.releaseOperationId());
+        }
+        OperationView operation = operations.accept(tenant, name, linked ? "UNLINK" : "DESTROY");
+        names.releasing(tenant, name, operation.id());
+        return publish(tenant, operation, linked ? new UnlinkRequested() : new DestroyRequested());
+    }
+
+    private OperationView takeName(String tenant, String name, String driver, String type) {
+        OperationView operation = operations.accept(tenant, name, type);
+        if (!names.take(tenant, name, driver, operation.id(), operation.createdAt())) {
+            throw new ConflictException("INSTANCE_NAME_TAKEN",
+                    "An instance named " + name + " exists; destroy it first, or choose another name.");
+        }
+        return operation;
+    }
+
+    /** The tenant's instance of that name, unless there is none or it is being destroyed. */
+    private InstanceNames.Holder current(String tenant, String name) {
+        InstanceNames.Holder holder = names.lock(tenant, name).orElseThrow(() -> noInstance(name));
+        if (holder.releasing()) {
+            throw new ConflictException("INSTANCE_DESTROYING", "Instance " + name + " is being destroyed.");
+        }
+        return holder;
+    }
+
+    /** Stamps the command with the operation's identity and appends it to the outbox. */
+    private OperationView publish(String tenant, OperationView operation, SpecificRecordBase command) {
+        command.put("eventId", UUID.randomUUID().toString());
+        command.put("operationId", operation.id().toString());
+        command.put("tenant", tenant);
+        command.put("instanceName", operation.instanceName());
+        command.put("occurredAt", operation.createdAt());
+        outbox.append(Topics.INSTANCE_COMMANDS, command);
+        return operation;
+    }
+
+    private static NotFoundException noInstance(String name) {
+        return new NotFoundException("No instance named " + name + ".");
+    }
+
+    @SafeVarargs
+    private static void validate(List<Violation>... checks) {
+        List<Violation> violations = Stream.of(checks).flatMap(List::stream).toList();
+        if (!violations.isEmpty()) {
+            throw new ValidationFailedException(violations);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.dbcloud.gateway.instances.web;
+
+import dev.dbcloud.gateway.access.Caller;
+import dev.dbcloud.gateway.idempotency.IdempotentRequests;
+import dev.dbcloud.gateway.instances.InstanceCommands;
+import dev.dbcloud.gateway.instances.LinkInstanceRequest;
+import dev.dbcloud.gateway.status.OperationView;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Servers the user runs and lends to dbcloud; they are read like any instance under {@code /v1/instances}. */
+@RestController
+class LinkedInstanceController {
+
+    private final InstanceCommands commands;
+
+    LinkedInstanceController(InstanceCommands commands) {
+        this.commands = commands;
+    }
+
+    @PostMapping("/v1/linked-instances")
+    ResponseEntity<OperationView> link(Caller caller,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
+            @RequestBody LinkInstanceRequest request) {
+        return Accepted.of(commands.link(caller.tenant(), idempotencyKey, request));
+    }
+
+    @DeleteMapping("/v1/linked-instances/{name}")
+    ResponseEntity<OperationView> unlink(Caller caller, @PathVariable String name,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
+        return Accepted.of(commands.unlink(caller.tenant(), idempotencyKey, name));
+    }
+}

@@ -1,6 +1,9 @@
 package dev.dbcloud.status;
 
+import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
+import dev.dbcloud.events.DatabaseCreationFailed;
+import dev.dbcloud.events.DatabaseCreationFailureReason;
 import dev.dbcloud.events.DestroyFailed;
 import dev.dbcloud.events.DestroyFailureReason;
 import dev.dbcloud.events.DestroyRequested;
@@ -8,7 +11,12 @@ import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
+import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceUnlinked;
+import dev.dbcloud.events.LinkFailed;
+import dev.dbcloud.events.LinkFailureReason;
+import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.MigrateRequested;
 import dev.dbcloud.events.Migration;
 import dev.dbcloud.events.MigrationFailed;
@@ -19,40 +27,59 @@ import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionFailureReason;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.UnlinkRequested;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Builds the records of one instance's story, each with a fresh event id. Times are whole seconds after
- * {@link #START}, so a test can name them and compare them with the ISO-8601 strings the API returns.
+ * Builds the records of one instance's story, each with a fresh event id. Times are whole seconds after the story's
+ * {@code start}, so a test can name them and compare them with the ISO-8601 strings the API returns.
+ *
+ * <p>Stories start at {@link #START} unless told otherwise. It lies far in the future, so the status-service's
+ * operation timeout never ends their operations, however long a test takes; a story about timeouts
+ * {@link #startingAt starts} in the past.
  */
-record InstanceStory(String tenant, String name) {
+record InstanceStory(String tenant, String name, Instant start) {
 
-    static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+    static final Instant START = Instant.parse("2100-01-01T00:00:00Z");
+
+    static final String LINKED_HOST = "pg.customer.test";
+    static final int LINKED_PORT = 6543;
+    static final String LINKED_ROLE = "dbcontrol";
 
     /** A tenant no other test uses. */
     static InstanceStory of(String name) {
-        return new InstanceStory("t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12), name);
+        return new InstanceStory("t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12), name, START);
     }
 
     InstanceStory named(String otherName) {
-        return new InstanceStory(tenant, otherName);
+        return new InstanceStory(tenant, otherName, start);
+    }
+
+    InstanceStory startingAt(Instant otherStart) {
+        return new InstanceStory(tenant, name, otherStart);
     }
 
     String key() {
         return tenant + "/" + name;
     }
 
+    /** A time in a story that starts at {@link #START}. */
     static Instant at(int second) {
         return START.plusSeconds(second);
+    }
+
+    /** A time in this story. */
+    Instant time(int second) {
+        return start.plusSeconds(second);
     }
 
     ProvisionRequested provisionRequested(UUID operation, int second) {
         return ProvisionRequested.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setAdminUsername("alice").setPasswordVerifier("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy")
                 .build();
     }
@@ -60,7 +87,7 @@ record InstanceStory(String tenant, String name) {
     InstanceProvisioned provisioned(UUID operation, int second, int port) {
         return InstanceProvisioned.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setHostName("db.example.test").setPort(port).setAdminUsername("alice")
                 .setDriver(InstanceDriverKind.LOCAL)
                 .setControlPasswordCiphertext(ByteBuffer.wrap(new byte[] {1, 2, 3}))
@@ -70,7 +97,7 @@ record InstanceStory(String tenant, String name) {
     ProvisionFailed provisionFailed(UUID operation, int second, ProvisionFailureReason reason, String message) {
         return ProvisionFailed.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setReason(reason).setMessage(message)
                 .build();
     }
@@ -78,21 +105,21 @@ record InstanceStory(String tenant, String name) {
     DestroyRequested destroyRequested(UUID operation, int second) {
         return DestroyRequested.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .build();
     }
 
     InstanceDestroyed destroyed(UUID operation, int second) {
         return InstanceDestroyed.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .build();
     }
 
     DestroyFailed destroyFailed(UUID operation, int second, String message) {
         return DestroyFailed.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setReason(DestroyFailureReason.DRIVER_ERROR).setMessage(message)
                 .build();
     }
@@ -100,7 +127,7 @@ record InstanceStory(String tenant, String name) {
     InstanceHealthChanged health(InstanceHealth health, int second) {
         return InstanceHealthChanged.newBuilder()
                 .setEventId(newId()).setOperationId(UUID.randomUUID().toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setHealth(health)
                 .build();
     }
@@ -108,7 +135,7 @@ record InstanceStory(String tenant, String name) {
     PasswordResetRequested passwordResetRequested(UUID operation, int second) {
         return PasswordResetRequested.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setPasswordVerifier("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy")
                 .build();
     }
@@ -116,14 +143,14 @@ record InstanceStory(String tenant, String name) {
     PasswordReset passwordReset(UUID operation, int second) {
         return PasswordReset.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .build();
     }
 
     MigrateRequested migrateRequested(UUID operation, int second) {
         return MigrateRequested.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setApplication("shop").setAppDbName("shop")
                 .setMigrations(List.of(Migration.newBuilder()
                         .setVersion("1").setDescription("orders").setSql("CREATE TABLE orders (id bigint)").build()))
@@ -133,7 +160,7 @@ record InstanceStory(String tenant, String name) {
     MigrationSucceeded migrationSucceeded(UUID operation, int second) {
         return MigrationSucceeded.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setApplication("shop").setDatabase("shop").setAppliedVersions(List.of("1")).setCurrentVersion("1")
                 .setDurationMillis(12)
                 .build();
@@ -142,18 +169,75 @@ record InstanceStory(String tenant, String name) {
     MigrationFailed migrationFailed(UUID operation, int second, String message) {
         return MigrationFailed.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setApplication("shop").setDatabase("shop")
                 .setReason(MigrationFailureReason.SQL_ERROR).setFailedVersion("2").setSqlState("42P07")
                 .setMessage(message)
                 .build();
     }
 
-    DatabaseCreated databaseCreated(int second) {
+    CreateDatabaseRequested createDatabaseRequested(UUID operation, int second, String database) {
+        return CreateDatabaseRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setDatabase(database)
+                .build();
+    }
+
+    DatabaseCreated databaseCreated(UUID operation, int second, String database) {
         return DatabaseCreated.newBuilder()
-                .setEventId(newId()).setOperationId(UUID.randomUUID().toString())
-                .setTenant(tenant).setInstanceName(name).setOccurredAt(at(second))
-                .setDatabase("shop").setOwner("alice")
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setDatabase(database).setOwner("alice")
+                .build();
+    }
+
+    DatabaseCreationFailed databaseCreationFailed(UUID operation, int second, String database,
+            DatabaseCreationFailureReason reason, String message) {
+        return DatabaseCreationFailed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setDatabase(database).setReason(reason).setMessage(message)
+                .build();
+    }
+
+    LinkRequested linkRequested(UUID operation, int second) {
+        return LinkRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setHostName(LINKED_HOST).setPort(LINKED_PORT).setAdminRole(LINKED_ROLE)
+                .setPasswordCiphertext(ByteBuffer.wrap(new byte[] {4, 5, 6}))
+                .build();
+    }
+
+    InstanceLinked linked(UUID operation, int second) {
+        return InstanceLinked.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setHostName(LINKED_HOST).setPort(LINKED_PORT).setAdminRole(LINKED_ROLE)
+                .setControlPasswordCiphertext(ByteBuffer.wrap(new byte[] {4, 5, 6}))
+                .build();
+    }
+
+    LinkFailed linkFailed(UUID operation, int second, LinkFailureReason reason, String message) {
+        return LinkFailed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setReason(reason).setMessage(message)
+                .build();
+    }
+
+    UnlinkRequested unlinkRequested(UUID operation, int second) {
+        return UnlinkRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .build();
+    }
+
+    InstanceUnlinked unlinked(UUID operation, int second) {
+        return InstanceUnlinked.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .build();
     }
 

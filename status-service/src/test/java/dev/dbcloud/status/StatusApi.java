@@ -27,6 +27,9 @@ final class StatusApi {
     record ErrorView(String code, String message) {
     }
 
+    record DatabaseView(String name, String owner, String createdAt) {
+    }
+
     private final RestClient http;
 
     StatusApi(int port) {
@@ -46,9 +49,16 @@ final class StatusApi {
         return find(OperationView.class, "/internal/tenants/{tenant}/operations/{id}", tenant, id);
     }
 
+    /** The current instance's operations; the test fails if there is no current instance of that name. */
     List<OperationView> operations(String tenant, String instanceName) {
         return http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations", tenant, instanceName)
                 .retrieve().body(new ParameterizedTypeReference<List<OperationView>>() { });
+    }
+
+    /** The current instance's databases; the test fails if there is no current instance of that name. */
+    List<DatabaseView> databases(String tenant, String instanceName) {
+        return http.get().uri("/internal/tenants/{tenant}/instances/{name}/databases", tenant, instanceName)
+                .retrieve().body(new ParameterizedTypeReference<List<DatabaseView>>() { });
     }
 
     /** Any GET, answered as status, headers and raw body, whatever the status. */

@@ -5,75 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.dbcloud.common.EventMetadata;
-import dev.dbcloud.common.Topics;
-import dev.dbcloud.common.serde.EventCodec;
 import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.ProvisionFailureReason;
-import dev.dbcloud.messaging.test.TestInfrastructure;
 import dev.dbcloud.status.StatusApi.InstanceView;
 import dev.dbcloud.status.StatusApi.OperationView;
-import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Publishes real records to the real broker, as the gateway, provisioner and migration-service would, and reads
- * the outcome through the HTTP API, as the gateway does. Every test owns a tenant, so tests share one context.
+ * An instance's lifecycle: provisioning, health, destroying, and the operations on it, projected from records
+ * delivered twice, replayed, or out of order.
  */
-@SpringBootTest(properties = "spring.config.name=status-service", webEnvironment = WebEnvironment.RANDOM_PORT)
-class StatusServiceIntegrationTest {
-
-    private static final Duration BOUND = Duration.ofSeconds(30);
-    private static final EventCodec codec = new EventCodec();
-    private static KafkaProducer<String, byte[]> producer;
-
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    StatusApi api;
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry, "status");
-    }
-
-    @BeforeAll
-    static void connectProducer() {
-        producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
-
-    @BeforeEach
-    void connectApi() {
-        api = new StatusApi(port);
-    }
+class StatusServiceIntegrationTest extends ReadModelIntegrationTest {
 
     @Test
     void provisioningShowsAProvisioningInstanceAndAPendingOperationUntilProvisionedThenAvailableWithItsEndpoint() {
@@ -83,16 +29,16 @@ class StatusServiceIntegrationTest {
         command(story.provisionRequested(provision, 1));
 
         await().atMost(BOUND).untilAsserted(() -> assertThat(api.instance(story.tenant(), "orders")).hasValue(
-                new InstanceView("orders", null, null, "PROVISIONING", "alice", "LOCAL", "2030-01-01T00:00:01Z",
-                        "2030-01-01T00:00:01Z")));
+                new InstanceView("orders", null, null, "PROVISIONING", "alice", "LOCAL", at(1).toString(),
+                        at(1).toString())));
         assertThat(api.operation(story.tenant(), provision)).hasValue(new OperationView(provision.toString(),
-                "PROVISION", "orders", "PENDING", null, "2030-01-01T00:00:01Z", "2030-01-01T00:00:01Z"));
+                "PROVISION", "orders", "PENDING", null, at(1).toString(), at(1).toString()));
 
         outcome(story.provisioned(provision, 5, 54321));
 
         await().atMost(BOUND).untilAsserted(() -> assertThat(api.instance(story.tenant(), "orders")).hasValue(
                 new InstanceView("orders", "db.example.test", 54321, "AVAILABLE", "alice", "LOCAL",
-                        "2030-01-01T00:00:01Z", "2030-01-01T00:00:05Z")));
+                        at(1).toString(), at(5).toString())));
         assertThat(api.operation(story.tenant(), provision)).hasValueSatisfying(operation -> {
             assertThat(operation.status()).isEqualTo("SUCCEEDED");
             assertThat(operation.error()).isNull();
@@ -244,11 +190,12 @@ class StatusServiceIntegrationTest {
         assertThat(api.instance(stranger, "orders")).isEmpty();
         assertThat(api.operation(stranger, provision)).isEmpty();
         assertThat(api.instances(stranger)).isEmpty();
-        assertThat(api.operations(stranger, "orders")).isEmpty();
-        ResponseEntity<String> notFound = api.raw("/internal/tenants/" + stranger + "/instances/orders");
-        assertThat(notFound.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(notFound.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(notFound.getBody()).contains("\"code\":\"instance_not_found\"");
+        for (String path : new String[] {"", "/operations", "/databases"}) {
+            ResponseEntity<String> notFound = api.raw("/internal/tenants/" + stranger + "/instances/orders" + path);
+            assertThat(notFound.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+            assertThat(notFound.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(notFound.getBody()).contains("\"code\":\"instance_not_found\"");
+        }
         assertThat(api.raw("/internal/tenants/" + story.tenant() + "/operations/not-a-uuid").getStatusCode())
                 .isEqualTo(HttpStatus.NOT_FOUND);
     }
@@ -373,62 +320,69 @@ class StatusServiceIntegrationTest {
     }
 
     @Test
-    void recordTypesThisVersionDoesNotProjectAreSkippedAndConsumptionGoesOn() {
+    void anInstancesOperationsAreThoseOfItsCurrentIncarnationNewestFirst() {
         InstanceStory story = InstanceStory.of("orders");
+        UUID firstProvision = UUID.randomUUID();
+        UUID firstReset = UUID.randomUUID();
+        UUID firstDestroy = UUID.randomUUID();
+        provisionAvailable(story, firstProvision);
+        command(story.passwordResetRequested(firstReset, 3));
+        outcome(story.passwordReset(firstReset, 4));
+        command(story.destroyRequested(firstDestroy, 5));
+        outcome(story.destroyed(firstDestroy, 6));
+        await().atMost(BOUND).until(() -> api.instance(story.tenant(), "orders").isEmpty());
+        assertThat(api.raw("/internal/tenants/" + story.tenant() + "/instances/orders/operations").getStatusCode())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+
+        UUID provision = UUID.randomUUID();
+        UUID createDatabase = UUID.randomUUID();
+        UUID reset = UUID.randomUUID();
+        UUID migrate = UUID.randomUUID();
+        UUID destroy = UUID.randomUUID();
+        command(story.provisionRequested(provision, 10));
+        outcome(story.provisioned(provision, 11, 54400));
+        command(story.createDatabaseRequested(createDatabase, 12, "inventory"));
+        outcome(story.databaseCreated(createDatabase, 13, "inventory"));
+        command(story.passwordResetRequested(reset, 14));
+        migrationCommand(story.migrateRequested(migrate, 15));
+        outcome(story.migrationSucceeded(migrate, 16));
+        command(story.destroyRequested(destroy, 17));
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.operations(story.tenant(), "orders"))
+                .extracting(OperationView::id, OperationView::type, OperationView::status)
+                .containsExactly(
+                        tuple(destroy.toString(), "DESTROY", "PENDING"),
+                        tuple(migrate.toString(), "MIGRATE", "SUCCEEDED"),
+                        tuple(reset.toString(), "PASSWORD_RESET", "PENDING"),
+                        tuple(createDatabase.toString(), "CREATE_DATABASE", "SUCCEEDED"),
+                        tuple(provision.toString(), "PROVISION", "SUCCEEDED")));
+        assertThat(api.operation(story.tenant(), firstReset)).hasValueSatisfying(
+                operation -> assertThat(operation.status()).isEqualTo("SUCCEEDED"));
+    }
+
+    @Test
+    void anIncarnationProvisionedWhileItsNameSeemedTakenDatesFromItsRequest() {
+        InstanceStory story = InstanceStory.of("orders");
+        UUID firstDestroy = UUID.randomUUID();
         provisionAvailable(story, UUID.randomUUID());
-        var notProjected = story.databaseCreated(10);
-        var after = story.health(InstanceHealth.UNAVAILABLE, 11);
+        command(story.destroyRequested(firstDestroy, 5));
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.instance(story.tenant(), "orders"))
+                .hasValueSatisfying(instance -> assertThat(instance.status()).isEqualTo("DESTROYING")));
 
-        outcome(notProjected);
-        outcome(after);
-        await().atMost(BOUND).until(() -> applied(after));
+        // The new provisioning's command is projected before the InstanceDestroyed it was accepted after.
+        UUID provision = UUID.randomUUID();
+        var requested = story.provisionRequested(provision, 10);
+        command(requested);
+        await().atMost(BOUND).until(() -> applied(requested));
+        outcome(story.destroyed(firstDestroy, 6));
+        outcome(story.provisioned(provision, 11, 54400));
 
-        assertThat(applied(notProjected)).isFalse();
-        assertThat(api.instance(story.tenant(), "orders")).hasValueSatisfying(
-                instance -> assertThat(instance.status()).isEqualTo("UNAVAILABLE"));
-    }
-
-    /** Provisions the instance at seconds 1 and 2 and waits until it is AVAILABLE. */
-    private void provisionAvailable(InstanceStory story, UUID provision) {
-        command(story.provisionRequested(provision, 1));
-        outcome(story.provisioned(provision, 2, 54321));
-        await().atMost(BOUND).untilAsserted(() -> assertThat(api.instance(story.tenant(), story.name()))
-                .hasValueSatisfying(instance -> assertThat(instance.status()).isEqualTo("AVAILABLE")));
-    }
-
-    private void command(SpecificRecordBase record) {
-        publish(Topics.INSTANCE_COMMANDS, record);
-    }
-
-    private void migrationCommand(SpecificRecordBase record) {
-        publish(Topics.MIGRATION_COMMANDS, record);
-    }
-
-    private void outcome(SpecificRecordBase record) {
-        publish(Topics.INSTANCE_EVENTS, record);
-    }
-
-    /** Sends and waits for the broker's acknowledgement, so records with one key keep the order of the calls. */
-    private static void publish(String topic, SpecificRecordBase record) {
-        EventMetadata event = EventMetadata.of(record);
-        try {
-            producer.send(new ProducerRecord<>(topic, event.instance().key(), codec.encode(record))).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish " + event.type(), e);
-        }
-    }
-
-    /** Whether the event is in the timeline, which commits together with the event's effect. */
-    private boolean applied(SpecificRecordBase record) {
-        return jdbc.sql("SELECT count(*) FROM events WHERE event_id = :id")
-                .param("id", EventMetadata.of(record).eventId())
-                .query(Long.class).single() == 1;
-    }
-
-    private long timelineRows(InstanceStory story) {
-        return jdbc.sql("SELECT count(*) FROM events WHERE tenant = :tenant AND instance_name = :name")
-                .param("tenant", story.tenant())
-                .param("name", story.name())
-                .query(Long.class).single();
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.instance(story.tenant(), "orders"))
+                .hasValueSatisfying(instance -> {
+                    assertThat(instance.status()).isEqualTo("AVAILABLE");
+                    assertThat(instance.createdAt()).isEqualTo(at(10).toString());
+                }));
+        assertThat(api.operations(story.tenant(), "orders")).extracting(OperationView::id)
+                .containsExactly(provision.toString());
     }
 }

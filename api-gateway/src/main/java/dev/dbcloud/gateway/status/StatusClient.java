@@ -37,9 +37,9 @@ public class StatusClient {
                 .retrieve().body(new ParameterizedTypeReference<List<DatabaseView>>() { }));
     }
 
-    /** The operations on the tenant's current instance of that name, newest first. */
-    public List<OperationView> operations(String tenant, String name) {
-        return call(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations", tenant, name)
+    /** The operations on the tenant's current instance of that name, newest first; empty when there is none. */
+    public Optional<List<OperationView>> operations(String tenant, String name) {
+        return optional(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations", tenant, name)
                 .retrieve().body(new ParameterizedTypeReference<List<OperationView>>() { }));
     }
 

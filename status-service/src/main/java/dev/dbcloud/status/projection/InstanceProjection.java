@@ -6,12 +6,20 @@ import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
+import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceUnlinked;
+import dev.dbcloud.events.LinkFailed;
+import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.UnlinkRequested;
 import org.springframework.stereotype.Component;
 
-/** Projects an instance's lifecycle (provisioning, destroying, health) onto its row and its operations' rows. */
+/**
+ * Projects an instance's lifecycle (provisioning or linking, destroying or unlinking, health) onto its row and its
+ * operations' rows.
+ */
 @Component
 class InstanceProjection {
 
@@ -34,16 +42,38 @@ class InstanceProjection {
 
     void provisioned(InstanceProvisioned outcome) {
         timeline.applyOnce(outcome, event -> {
-            operations.succeeded(event, OperationType.PROVISION);
+            boolean firstOutcome = operations.succeeded(event, OperationType.PROVISION);
             instances.provisioned(event, outcome.getHostName(), outcome.getPort(), outcome.getAdminUsername(),
-                    driver(outcome.getDriver()));
+                    driver(outcome.getDriver()), firstOutcome);
         });
     }
 
     void provisionFailed(ProvisionFailed outcome) {
         timeline.applyOnce(outcome, event -> {
             operations.failed(event, OperationType.PROVISION, outcome.getReason(), outcome.getMessage());
-            instances.provisionFailed(event);
+            instances.provisionFailed(event, "LOCAL");
+        });
+    }
+
+    void linkRequested(LinkRequested command) {
+        timeline.applyOnce(command, event -> {
+            operations.requested(event, OperationType.LINK);
+            instances.linking(event, command.getAdminRole(), command.getHostName(), command.getPort());
+        });
+    }
+
+    void linked(InstanceLinked outcome) {
+        timeline.applyOnce(outcome, event -> {
+            boolean firstOutcome = operations.succeeded(event, OperationType.LINK);
+            instances.provisioned(event, outcome.getHostName(), outcome.getPort(), outcome.getAdminRole(), "LINKED",
+                    firstOutcome);
+        });
+    }
+
+    void linkFailed(LinkFailed outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.failed(event, OperationType.LINK, outcome.getReason(), outcome.getMessage());
+            instances.provisionFailed(event, "LINKED");
         });
     }
 
@@ -67,6 +97,22 @@ class InstanceProjection {
         timeline.applyOnce(outcome, event -> {
             operations.failed(event, OperationType.DESTROY, outcome.getReason(), outcome.getMessage());
             instances.destroyFailed(event);
+        });
+    }
+
+    /** Unlinking leaves the user's server alone; the control plane forgets it, as if it were destroyed. */
+    void unlinkRequested(UnlinkRequested command) {
+        timeline.applyOnce(command, event -> {
+            if (operations.requested(event, OperationType.UNLINK)) {
+                instances.unlinking(event);
+            }
+        });
+    }
+
+    void unlinked(InstanceUnlinked outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.succeeded(event, OperationType.UNLINK);
+            instances.destroyed(event);
         });
     }
 

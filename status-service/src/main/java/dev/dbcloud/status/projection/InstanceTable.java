@@ -11,12 +11,14 @@ import org.springframework.stereotype.Component;
 /**
  * The moves an {@code instances} row can make, each one conditional statement that only goes forward:
  * {@code PROVISIONING -> AVAILABLE <-> UNAVAILABLE}, {@code PROVISIONING -> FAILED}, and from any state but
- * DESTROYED to {@code DESTROYING}, to {@code DESTROYED}, or (a failed destroy) to {@code FAILED}.
- * {@code updated_at} is the latest occurredAt applied to the row.
+ * DESTROYED to {@code DESTROYING}, to {@code DESTROYED}, or (a failed destroy) to {@code FAILED}. Linking a server
+ * the user runs moves its row as provisioning does, unlinking it as destroying does. The one move back: an instance
+ * FAILED only because its provisioning timed out (see {@link OperationTimeouts}) becomes AVAILABLE when the late
+ * outcome says it runs. {@code updated_at} is the latest occurredAt applied to the row.
  *
- * <p>A row is one incarnation of an instance, keyed by the operation that provisioned it. Provisioning events
- * find their row by that key, and create it when they come first; every other event acts on the tenant's
- * current instance of that name (the one not DESTROYED).
+ * <p>A row is one incarnation of an instance, keyed by the operation that provisioned (or linked) it. Provisioning
+ * and linking events find their row by that key, and create it when they come first; every other event acts on the
+ * tenant's current instance of that name (the one not DESTROYED).
  */
 @Component
 class InstanceTable {
@@ -36,15 +38,28 @@ class InstanceTable {
      * the provisioning's own outcome, emitted after that InstanceDestroyed and on the same partition, inserts it.
      */
     void provisioning(EventMetadata command, String adminUsername) {
-        boolean inserted = insert(command, "PROVISIONING", adminUsername, null, null, "LOCAL", null);
+        requested(command, adminUsername, null, null, "LOCAL");
+    }
+
+    /** Linking was requested: like a provisioning, but the user named the server and its control role already. */
+    void linking(EventMetadata command, String adminRole, String hostName, int port) {
+        requested(command, adminRole, hostName, port, "LINKED");
+    }
+
+    private void requested(EventMetadata command, String adminUsername, String hostName, Integer port, String driver) {
+        boolean inserted = insert(command, "PROVISIONING", adminUsername, hostName, port, driver, null);
         if (!inserted) {
             jdbc.sql("""
                             UPDATE instances
                                SET admin_username = COALESCE(admin_username, :adminUsername),
+                                   host_name = COALESCE(host_name, :hostName),
+                                   port = COALESCE(port, :port),
                                    created_at = LEAST(created_at, :at)
                              WHERE id = :id
                             """)
                     .param("adminUsername", adminUsername)
+                    .param("hostName", hostName, Types.VARCHAR)
+                    .param("port", port, Types.INTEGER)
                     .param("at", timestamp(command.occurredAt()))
                     .param("id", command.operationId())
                     .update();
@@ -52,11 +67,16 @@ class InstanceTable {
     }
 
     /**
-     * The instance runs. Only a PROVISIONING instance becomes AVAILABLE: one already destroying or destroyed
-     * stays so, one whose health was observed since keeps that health, and a failed provisioning stays failed
-     * (its operation's first outcome is final).
+     * The instance runs (provisioned, or linked). Only a PROVISIONING instance becomes AVAILABLE: one already
+     * destroying or destroyed stays so, one whose health was observed since keeps that health, and a failed
+     * provisioning stays failed (its operation's first outcome is final). An instance FAILED because its provisioning
+     * timed out becomes AVAILABLE too: nothing else fails an instance before its provisioning's first outcome, which
+     * the provisioner emits before any outcome of a later command on that instance.
+     *
+     * @param firstOutcome whether this outcome ended the provisioning operation (see {@link OperationTable})
      */
-    void provisioned(EventMetadata outcome, String hostName, int port, String adminUsername, String driver) {
+    void provisioned(EventMetadata outcome, String hostName, int port, String adminUsername, String driver,
+            boolean firstOutcome) {
         boolean inserted = insert(outcome, "AVAILABLE", adminUsername, hostName, port, driver, outcome.occurredAt());
         if (!inserted) {
             jdbc.sql("""
@@ -64,7 +84,7 @@ class InstanceTable {
                                SET status = 'AVAILABLE', host_name = :hostName, port = :port,
                                    admin_username = :adminUsername, driver = :driver,
                                    health_changed_at = :at, updated_at = GREATEST(updated_at, :at)
-                             WHERE id = :id AND status = 'PROVISIONING'
+                             WHERE id = :id AND (status = 'PROVISIONING' OR (status = 'FAILED' AND :firstOutcome))
                             """)
                     .param("hostName", hostName)
                     .param("port", port)
@@ -72,13 +92,14 @@ class InstanceTable {
                     .param("driver", driver)
                     .param("at", timestamp(outcome.occurredAt()))
                     .param("id", outcome.operationId())
+                    .param("firstOutcome", firstOutcome)
                     .update();
         }
     }
 
-    /** Provisioning failed: a PROVISIONING instance becomes FAILED. */
-    void provisionFailed(EventMetadata outcome) {
-        boolean inserted = insert(outcome, "FAILED", null, null, null, "LOCAL", null);
+    /** Provisioning (or linking) failed: a PROVISIONING instance becomes FAILED. */
+    void provisionFailed(EventMetadata outcome, String driver) {
+        boolean inserted = insert(outcome, "FAILED", null, null, null, driver, null);
         if (!inserted) {
             jdbc.sql("""
                             UPDATE instances SET status = 'FAILED', updated_at = GREATEST(updated_at, :at)
@@ -93,6 +114,14 @@ class InstanceTable {
     /** Destroying was requested (and its outcome not projected yet): the current instance becomes DESTROYING. */
     void destroying(EventMetadata command) {
         moveCurrent(command, "DESTROYING", "status <> 'DESTROYING'");
+    }
+
+    /**
+     * Unlinking was requested (and its outcome not projected yet): the current instance becomes DESTROYING if it is
+     * linked. The provisioner ignores an unlink of a local instance and reports nothing, so such an instance stays.
+     */
+    void unlinking(EventMetadata command) {
+        moveCurrent(command, "DESTROYING", "status <> 'DESTROYING' AND driver = 'LINKED'");
     }
 
     /** Whatever state it was in, the current instance is gone, and its name is free again. */
@@ -136,14 +165,17 @@ class InstanceTable {
                 .update();
     }
 
-    /** Inserts the incarnation that {@code event}'s operation provisions, unless it (or the name) exists already. */
+    /**
+     * Inserts the incarnation that {@code event}'s operation provisions, unless it (or the name) exists already. It
+     * dates from its provisioning operation's request, also when the request, projected first, found the name taken.
+     */
     private boolean insert(EventMetadata event, String status, String adminUsername, String hostName, Integer port,
             String driver, Instant healthChangedAt) {
         return jdbc.sql("""
                         INSERT INTO instances (id, tenant, name, status, host_name, port, admin_username, driver,
                                                health_changed_at, created_at, updated_at)
                         VALUES (:id, :tenant, :name, :status, :hostName, :port, :adminUsername, :driver,
-                                :healthChangedAt, :at, :at)
+                                :healthChangedAt, LEAST(:at, (SELECT created_at FROM operations WHERE id = :id)), :at)
                         ON CONFLICT DO NOTHING
                         """)
                 .param("id", event.operationId())

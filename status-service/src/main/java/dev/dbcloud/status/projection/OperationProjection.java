@@ -1,14 +1,11 @@
 package dev.dbcloud.status.projection;
 
-import dev.dbcloud.events.MigrateRequested;
-import dev.dbcloud.events.MigrationFailed;
-import dev.dbcloud.events.MigrationSucceeded;
 import dev.dbcloud.events.PasswordReset;
 import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetRequested;
 import org.springframework.stereotype.Component;
 
-/** Projects the operations that leave the instance's own state alone: password resets and migrations. */
+/** Projects the operations that leave both the instance's own state and its databases alone: password resets. */
 @Component
 class OperationProjection {
 
@@ -31,18 +28,5 @@ class OperationProjection {
     void passwordResetFailed(PasswordResetFailed outcome) {
         timeline.applyOnce(outcome, event ->
                 operations.failed(event, OperationType.PASSWORD_RESET, outcome.getReason(), outcome.getMessage()));
-    }
-
-    void migrateRequested(MigrateRequested command) {
-        timeline.applyOnce(command, event -> operations.requested(event, OperationType.MIGRATE));
-    }
-
-    void migrationSucceeded(MigrationSucceeded outcome) {
-        timeline.applyOnce(outcome, event -> operations.succeeded(event, OperationType.MIGRATE));
-    }
-
-    void migrationFailed(MigrationFailed outcome) {
-        timeline.applyOnce(outcome, event ->
-                operations.failed(event, OperationType.MIGRATE, outcome.getReason(), outcome.getMessage()));
     }
 }

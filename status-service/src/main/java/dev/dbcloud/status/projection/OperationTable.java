@@ -9,7 +9,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The moves an {@code operations} row can make: PENDING when its command is projected, SUCCEEDED or FAILED when
- * its outcome is, never back. Either may come first; whichever does creates the row.
+ * its outcome is, never back. Either may come first; whichever does creates the row. The one exception is a
+ * TIMEOUT failure, which {@link OperationTimeouts} records when no outcome came in time: the real outcome, when it
+ * comes, replaces it.
  */
 @Component
 class OperationTable {
@@ -43,18 +45,29 @@ class OperationTable {
         return status.equals("PENDING");
     }
 
-    void succeeded(EventMetadata outcome, OperationType type) {
-        finished(outcome, type, "SUCCEEDED", null, null);
+    /** @return whether this outcome ended the operation, see {@link #finished} */
+    boolean succeeded(EventMetadata outcome, OperationType type) {
+        return finished(outcome, type, "SUCCEEDED", null, null);
     }
 
-    /** @param reason the failure event's reason; its symbol becomes the error code */
-    void failed(EventMetadata outcome, OperationType type, Enum<?> reason, String message) {
-        finished(outcome, type, "FAILED", reason.name(), message);
+    /**
+     * @param reason the failure event's reason; its symbol becomes the error code
+     * @return whether this outcome ended the operation, see {@link #finished}
+     */
+    boolean failed(EventMetadata outcome, OperationType type, Enum<?> reason, String message) {
+        return finished(outcome, type, "FAILED", reason.name(), message);
     }
 
-    /** The first outcome projected is final; a later one (a re-emitted outcome, say) changes nothing. */
-    private void finished(EventMetadata outcome, OperationType type, String status, String errorCode, String errorMessage) {
-        jdbc.sql("""
+    /**
+     * The first outcome projected is final; a later one (a re-emitted outcome, say) changes nothing. A TIMEOUT is
+     * no outcome: the first outcome replaces it. An outcome of another type than the operation's (a DatabaseCreated
+     * reported while migrating, say) leaves the operation alone.
+     *
+     * @return whether this outcome ended the operation, that is, it is the operation's first outcome
+     */
+    private boolean finished(EventMetadata outcome, OperationType type, String status, String errorCode,
+            String errorMessage) {
+        return jdbc.sql("""
                         INSERT INTO operations (id, tenant, instance_name, type, status, error_code, error_message,
                                                 created_at, updated_at)
                         VALUES (:id, :tenant, :instanceName, :type, :status, :errorCode, :errorMessage, :at, :at)
@@ -62,8 +75,10 @@ class OperationTable {
                             SET status = EXCLUDED.status,
                                 error_code = EXCLUDED.error_code,
                                 error_message = EXCLUDED.error_message,
+                                timed_out = false,
                                 updated_at = GREATEST(operations.updated_at, EXCLUDED.updated_at)
-                            WHERE operations.status IN ('PENDING', 'RUNNING')
+                            WHERE operations.type = EXCLUDED.type
+                              AND (operations.status IN ('PENDING', 'RUNNING') OR operations.timed_out)
                         """)
                 .param("id", outcome.operationId())
                 .param("tenant", outcome.instance().tenant())
@@ -73,6 +88,6 @@ class OperationTable {
                 .param("errorCode", errorCode, Types.VARCHAR)
                 .param("errorMessage", errorMessage, Types.VARCHAR)
                 .param("at", timestamp(outcome.occurredAt()))
-                .update();
+                .update() == 1;
     }
 }

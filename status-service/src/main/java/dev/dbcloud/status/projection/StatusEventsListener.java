@@ -1,12 +1,18 @@
 package dev.dbcloud.status.projection;
 
-import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.Topics;
+import dev.dbcloud.events.CreateDatabaseRequested;
+import dev.dbcloud.events.DatabaseCreated;
+import dev.dbcloud.events.DatabaseCreationFailed;
 import dev.dbcloud.events.DestroyFailed;
 import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceHealthChanged;
+import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceUnlinked;
+import dev.dbcloud.events.LinkFailed;
+import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.MigrateRequested;
 import dev.dbcloud.events.MigrationFailed;
 import dev.dbcloud.events.MigrationSucceeded;
@@ -15,29 +21,28 @@ import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionRequested;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.dbcloud.events.UnlinkRequested;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The Kafka adapter: each record type the read model projects goes to its projection, one line each. Failures
- * are left to the container's error handler (bounded retries, then the topic's dead-letter topic).
+ * The Kafka adapter: each record type of the contract goes to its projection, one line each (a test checks that
+ * none is missing). Failures are left to the container's error handler (bounded retries, then the topic's
+ * dead-letter topic).
  */
 @Component
 @KafkaListener(topics = {Topics.INSTANCE_COMMANDS, Topics.MIGRATION_COMMANDS, Topics.INSTANCE_EVENTS},
         groupId = Topics.Groups.STATUS)
 class StatusEventsListener {
 
-    private static final Logger log = LoggerFactory.getLogger(StatusEventsListener.class);
-
     private final InstanceProjection instances;
+    private final DatabaseProjection databases;
     private final OperationProjection operations;
 
-    StatusEventsListener(InstanceProjection instances, OperationProjection operations) {
+    StatusEventsListener(InstanceProjection instances, DatabaseProjection databases, OperationProjection operations) {
         this.instances = instances;
+        this.databases = databases;
         this.operations = operations;
     }
 
@@ -57,6 +62,21 @@ class StatusEventsListener {
     }
 
     @KafkaHandler
+    void on(LinkRequested command) {
+        instances.linkRequested(command);
+    }
+
+    @KafkaHandler
+    void on(InstanceLinked outcome) {
+        instances.linked(outcome);
+    }
+
+    @KafkaHandler
+    void on(LinkFailed outcome) {
+        instances.linkFailed(outcome);
+    }
+
+    @KafkaHandler
     void on(DestroyRequested command) {
         instances.destroyRequested(command);
     }
@@ -69,6 +89,16 @@ class StatusEventsListener {
     @KafkaHandler
     void on(DestroyFailed outcome) {
         instances.destroyFailed(outcome);
+    }
+
+    @KafkaHandler
+    void on(UnlinkRequested command) {
+        instances.unlinkRequested(command);
+    }
+
+    @KafkaHandler
+    void on(InstanceUnlinked outcome) {
+        instances.unlinked(outcome);
     }
 
     @KafkaHandler
@@ -92,26 +122,32 @@ class StatusEventsListener {
     }
 
     @KafkaHandler
+    void on(CreateDatabaseRequested command) {
+        databases.createDatabaseRequested(command);
+    }
+
+    @KafkaHandler
+    void on(DatabaseCreated outcome) {
+        databases.databaseCreated(outcome);
+    }
+
+    @KafkaHandler
+    void on(DatabaseCreationFailed outcome) {
+        databases.databaseCreationFailed(outcome);
+    }
+
+    @KafkaHandler
     void on(MigrateRequested command) {
-        operations.migrateRequested(command);
+        databases.migrateRequested(command);
     }
 
     @KafkaHandler
     void on(MigrationSucceeded outcome) {
-        operations.migrationSucceeded(outcome);
+        databases.migrationSucceeded(outcome);
     }
 
     @KafkaHandler
     void on(MigrationFailed outcome) {
-        operations.migrationFailed(outcome);
-    }
-
-    /** Linking, unlinking and app databases are not part of this version's read model. */
-    @KafkaHandler(isDefault = true)
-    void notProjected(SpecificRecordBase record) {
-        if (log.isDebugEnabled()) {
-            EventMetadata event = EventMetadata.of(record);
-            log.debug("Not projected: {} {} for {}", event.type(), event.eventId(), event.instance());
-        }
+        databases.migrationFailed(outcome);
     }
 }

@@ -55,18 +55,49 @@ class ReadModel {
     }
 
     /**
-     * The operations on instances of that name, newest first, including those of earlier, destroyed instances
-     * that had the same name.
+     * The operations on the tenant's current instance of that name, newest first: those requested since it was
+     * provisioned (or linked), which leaves out those of earlier, destroyed instances that had the same name.
+     *
+     * @return empty when there is no current instance of that name
      */
-    List<Operation> operations(String tenant, String instanceName) {
-        return jdbc.sql("SELECT " + OPERATION_COLUMNS + """
-                         FROM operations WHERE tenant = :tenant AND instance_name = :name
+    Optional<List<Operation>> operations(String tenant, String instanceName) {
+        return current(tenant, instanceName).map(incarnation -> jdbc.sql("SELECT " + OPERATION_COLUMNS + """
+                         FROM operations WHERE tenant = :tenant AND instance_name = :name AND created_at >= :since
                          ORDER BY created_at DESC, updated_at DESC, id
                         """)
                 .param("tenant", tenant)
                 .param("name", instanceName)
+                .param("since", incarnation.createdAt())
                 .query(ReadModel::operation)
-                .list();
+                .list());
+    }
+
+    /**
+     * The application databases of the tenant's current instance of that name, by name.
+     *
+     * @return empty when there is no current instance of that name
+     */
+    Optional<List<AppDatabase>> databases(String tenant, String instanceName) {
+        return current(tenant, instanceName).map(incarnation -> jdbc.sql("""
+                        SELECT name, owner, created_at FROM databases WHERE instance_id = :id ORDER BY name
+                        """)
+                .param("id", incarnation.id())
+                .query((row, number) -> new AppDatabase(
+                        row.getString("name"), row.getString("owner"), instant(row, "created_at")))
+                .list());
+    }
+
+    /** The tenant's current instance of that name: the one not destroyed. */
+    private Optional<Incarnation> current(String tenant, String name) {
+        return jdbc.sql("""
+                        SELECT id, created_at FROM instances
+                         WHERE tenant = :tenant AND name = :name AND status <> 'DESTROYED'
+                        """)
+                .param("tenant", tenant)
+                .param("name", name)
+                .query((row, number) -> new Incarnation(
+                        row.getObject("id", UUID.class), row.getObject("created_at", OffsetDateTime.class)))
+                .optional();
     }
 
     private static Instance instance(ResultSet row, int number) throws SQLException {
@@ -95,5 +126,9 @@ class ReadModel {
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
         return row.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    /** One instance's row, which its databases belong to, and since when it exists. */
+    private record Incarnation(UUID id, OffsetDateTime createdAt) {
     }
 }

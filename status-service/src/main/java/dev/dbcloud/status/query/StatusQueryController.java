@@ -37,7 +37,12 @@ class StatusQueryController {
 
     @GetMapping("/instances/{name}/operations")
     List<Operation> operations(@PathVariable String tenant, @PathVariable String name) {
-        return readModel.operations(tenant, name);
+        return found(readModel.operations(tenant, name), "instance_not_found", "No instance named " + name);
+    }
+
+    @GetMapping("/instances/{name}/databases")
+    List<AppDatabase> databases(@PathVariable String tenant, @PathVariable String name) {
+        return found(readModel.databases(tenant, name), "instance_not_found", "No instance named " + name);
     }
 
     /** An id that is not a UUID names no operation: 404, like any other unknown id. */

@@ -96,8 +96,7 @@ class InstanceController {
 
     @GetMapping("/v1/instances/{name}/operations")
     List<OperationView> operations(Caller caller, @PathVariable String name) {
-        status.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
-        return status.operations(caller.tenant(), name);
+        return status.operations(caller.tenant(), name).orElseThrow(() -> noInstance(name));
     }
 
     private static NotFoundException noInstance(String name) {

@@ -1,0 +1,96 @@
+package dev.dbcloud.status.projection;
+
+import static dev.dbcloud.status.projection.EventTimeline.timestamp;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ends the operations that got no outcome in time, so that none stays PENDING or RUNNING forever: every operation
+ * requested longer than the timeout ago becomes FAILED with error code TIMEOUT, and a provisioning or linking that
+ * timed out leaves its PROVISIONING instance FAILED. A timeout is no outcome: the real outcome, should it arrive
+ * later, replaces it (see {@link OperationTable} and {@link InstanceTable}).
+ *
+ * <p>One conditional statement per sweep, so sweeps of several service instances may overlap harmlessly, and an
+ * outcome projected concurrently either ends the operation first (the sweep skips it) or replaces the timeout.
+ */
+@Component
+class OperationTimeouts implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(OperationTimeouts.class);
+
+    private final JdbcClient jdbc;
+    private final OperationTimeoutProperties properties;
+    private final Clock clock;
+
+    OperationTimeouts(JdbcClient jdbc, OperationTimeoutProperties properties, Clock clock) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::sweep, properties.timeoutSweepInterval());
+    }
+
+    /** @return how many operations timed out */
+    int sweep() {
+        Instant now = clock.instant();
+        int timedOut = jdbc.sql("""
+                        WITH timed_out AS (
+                            UPDATE operations
+                               SET status = 'FAILED', error_code = 'TIMEOUT', error_message = :message,
+                                   timed_out = true, updated_at = GREATEST(updated_at, :now)
+                             WHERE status IN ('PENDING', 'RUNNING') AND created_at < :deadline
+                            RETURNING id, type
+                        ), failed_instances AS (
+                            UPDATE instances SET status = 'FAILED', updated_at = GREATEST(updated_at, :now)
+                             WHERE status = 'PROVISIONING'
+                               AND id IN (SELECT id FROM timed_out WHERE type IN ('PROVISION', 'LINK'))
+                        )
+                        SELECT count(*) FROM timed_out
+                        """)
+                .param("message", message(properties.operationTimeout()))
+                .param("now", timestamp(now))
+                .param("deadline", timestamp(now.minus(properties.operationTimeout())))
+                .query(Integer.class)
+                .single();
+        if (timedOut > 0) {
+            log.warn("{} operation(s) got no outcome within {}: FAILED with TIMEOUT", timedOut,
+                    inWords(properties.operationTimeout()));
+        }
+        return timedOut;
+    }
+
+    /** The error message of a timed-out operation, e.g. "No outcome within 10 minutes; ...". */
+    static String message(Duration timeout) {
+        return "No outcome within " + inWords(timeout) + "; the service that runs it may be down";
+    }
+
+    /** The duration in the largest unit that states it exactly: "10 minutes", "1 hour", "90 seconds". */
+    private static String inWords(Duration duration) {
+        if (duration.toNanosPart() != 0) {
+            return count(duration.toMillis(), "millisecond");
+        }
+        long seconds = duration.toSeconds();
+        if (seconds % 3600 == 0) {
+            return count(seconds / 3600, "hour");
+        }
+        if (seconds % 60 == 0) {
+            return count(seconds / 60, "minute");
+        }
+        return count(seconds, "second");
+    }
+
+    private static String count(long amount, String unit) {
+        return amount + " " + unit + (amount == 1 ? "" : "s");
+    }
+}

@@ -96,6 +96,7 @@ public final class LocalStack implements AutoCloseable {
                 "dbcloud.provisioner.local.root", home.toString(),
                 "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"));
         int port = run(GatewayApplication.builder(), common, postgres, "dbcloud_gateway", gatewayPort, Map.of(
+                "dbcloud.keyset-file", keyset.toString(),
                 "dbcloud.gateway.status-url", "http://127.0.0.1:" + statusPort,
                 "dbcloud.gateway.bootstrap-tenant", TENANT,
                 "dbcloud.gateway.bootstrap-api-key", apiKey,

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole system on random ports: provision over HTTP, then log in to the new server over JDBC. */
+/** The whole system on random ports, driven over HTTP, with the servers it runs checked over JDBC. */
 class LocalStackEndToEndTest {
 
     private static final String PASSWORD = "e2e-S3cret-Passw0rd";
+    private static final String NEW_PASSWORD = "e2e-N3w-Passw0rd";
     @TempDir static Path home;
     private static LocalStack stack;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -44,31 +45,72 @@ class LocalStackEndToEndTest {
     }
 
     @Test
-    void provisionsAnInstanceOverHttpThatTheUserLogsInTo() throws Exception {
-        HttpResponse<String> accepted = send("POST", "/v1/instances",
-                "{\"name\":\"shop\",\"username\":\"shopadmin\",\"password\":\"" + PASSWORD + "\"}");
-        assertThat(accepted.statusCode()).isEqualTo(202);
-        String location = accepted.headers().firstValue("Location").orElseThrow();
-
-        await().atMost(Duration.ofSeconds(120)).until(
-                () -> send("GET", location + "?waitSeconds=10", null).body(), body -> body.contains("\"status\":\"SUCCEEDED\""));
+    void walksTheWholeLifecycleOfAnInstanceOverHttp() throws Exception {
+        assertThat(finished(send("POST", "/v1/instances",
+                "{\"name\":\"shop\",\"username\":\"shopadmin\",\"password\":\"" + PASSWORD + "\"}")))
+                .contains("\"type\":\"PROVISION\"", "\"status\":\"SUCCEEDED\"");
 
         HttpResponse<String> instance = send("GET", "/v1/instances/shop", null);
         assertThat(instance.statusCode()).isEqualTo(200);
-        assertThat(instance.body()).contains("\"status\":\"AVAILABLE\"", "\"adminUsername\":\"shopadmin\"",
-                "\"hostName\":\"localhost\"", "\"driver\":\"LOCAL\"");
+        assertThat(instance.body()).contains("\"name\":\"shop\"", "\"status\":\"AVAILABLE\"",
+                "\"adminUsername\":\"shopadmin\"", "\"hostName\":\"localhost\"", "\"driver\":\"LOCAL\"",
+                "\"createdAt\":", "\"updatedAt\":");
         int port = Integer.parseInt(field(instance.body(), "port"));
         assertThat(send("GET", "/v1/instances", null).body()).contains("\"name\":\"shop\"");
+        assertThat(send("GET", "/v1/instances/shop/url", null).body())
+                .isEqualTo("{\"url\":\"postgresql://shopadmin@localhost:" + port + "/postgres\"}");
+        assertThat(send("GET", "/v1/instances/shop/url?database=orders", null).body())
+                .isEqualTo("{\"url\":\"postgresql://shopadmin@localhost:" + port + "/orders\"}");
+        assertThat(currentUser(port, "postgres", PASSWORD)).isEqualTo("shopadmin");
 
-        try (Connection connection = DriverManager.getConnection(
-                        "jdbc:postgresql://localhost:" + port + "/postgres", "shopadmin", PASSWORD);
-                ResultSet user = connection.createStatement().executeQuery("SELECT current_user")) {
-            assertThat(user.next()).isTrue();
-            assertThat(user.getString(1)).isEqualTo("shopadmin");
+        assertThat(finished(send("POST", "/v1/instances/shop/password", "{\"password\":\"" + NEW_PASSWORD + "\"}")))
+                .contains("\"type\":\"PASSWORD_RESET\"", "\"status\":\"SUCCEEDED\"");
+        assertThat(currentUser(port, "postgres", NEW_PASSWORD)).isEqualTo("shopadmin");
+        assertThatThrownBy(() -> currentUser(port, "postgres", PASSWORD))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+
+        for (String database : new String[] {"orders", "billing"}) {
+            assertThat(finished(send("POST", "/v1/instances/shop/databases", "{\"name\":\"" + database + "\"}")))
+                    .contains("\"type\":\"CREATE_DATABASE\"", "\"status\":\"SUCCEEDED\"");
         }
-        assertThatThrownBy(() -> DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + port + "/postgres", "shopadmin", "not-the-password"))
-                .isInstanceOf(SQLException.class);
+        assertThat(send("GET", "/v1/instances/shop/databases", null).body())
+                .contains("{\"name\":\"billing\",\"owner\":\"shopadmin\"", "{\"name\":\"orders\",\"owner\":\"shopadmin\"");
+        try (Connection orders = connect(port, "orders", NEW_PASSWORD)) {
+            orders.createStatement().execute("CREATE TABLE invoices (id bigint PRIMARY KEY)");
+        }
+        try (Connection billing = connect(port, "billing", NEW_PASSWORD);
+                ResultSet tables = billing.createStatement().executeQuery(
+                        "SELECT count(*) FROM pg_tables WHERE tablename = 'invoices'")) {
+            assertThat(tables.next()).isTrue();
+            assertThat(tables.getInt(1)).as("each application's database is its own").isZero();
+        }
+        assertThat(send("GET", "/v1/instances/shop/operations", null).body())
+                .contains("\"type\":\"PROVISION\"", "\"type\":\"PASSWORD_RESET\"", "\"type\":\"CREATE_DATABASE\"");
+
+        assertThat(finished(send("DELETE", "/v1/instances/shop", null)))
+                .contains("\"type\":\"DESTROY\"", "\"status\":\"SUCCEEDED\"");
+        assertThat(send("GET", "/v1/instances/shop", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/v1/instances", null).body()).doesNotContain("\"name\":\"shop\"");
+        assertThatThrownBy(() -> currentUser(port, "postgres", NEW_PASSWORD))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08001"));
+
+        assertThat(finished(send("POST", "/v1/instances",
+                "{\"name\":\"shop\",\"username\":\"shopadmin\",\"password\":\"" + PASSWORD + "\"}")))
+                .as("the name is free again").contains("\"status\":\"SUCCEEDED\"");
+        int newPort = Integer.parseInt(field(send("GET", "/v1/instances/shop", null).body(), "port"));
+        assertThat(currentUser(newPort, "postgres", PASSWORD)).isEqualTo("shopadmin");
+    }
+
+    @Test
+    void aDestroySentWhileProvisioningRunsAfterItAndEndsDestroyed() throws Exception {
+        HttpResponse<String> provision = send("POST", "/v1/instances",
+                "{\"name\":\"brief\",\"username\":\"briefly\",\"password\":\"" + PASSWORD + "\"}");
+        HttpResponse<String> destroy = send("DELETE", "/v1/instances/brief", null);
+        assertThat(destroy.statusCode()).isEqualTo(202);
+
+        assertThat(finished(destroy)).contains("\"status\":\"SUCCEEDED\"");
+        assertThat(finished(provision)).contains("\"status\":\"SUCCEEDED\"");
+        assertThat(send("GET", "/v1/instances/brief", null).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -78,6 +120,26 @@ class LocalStackEndToEndTest {
         assertThat(Files.readString(credentials)).contains("url=" + stack.gatewayUrl(), "api_key=dbc_", "admin_key=dbc_");
         assertThat(Files.getPosixFilePermissions(home.resolve("keyset.json"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(send("GET", "/v1/instances", null).statusCode()).isEqualTo(200);
+    }
+
+    /** Long-polls the accepted command's operation until it is final, and answers it. */
+    private String finished(HttpResponse<String> accepted) throws Exception {
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String location = accepted.headers().firstValue("Location").orElseThrow();
+        return await().atMost(Duration.ofSeconds(120)).until(() -> send("GET", location + "?waitSeconds=10", null).body(),
+                body -> body.contains("\"status\":\"SUCCEEDED\"") || body.contains("\"status\":\"FAILED\""));
+    }
+
+    private static Connection connect(int port, String database, String password) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + database, "shopadmin", password);
+    }
+
+    private static String currentUser(int port, String database, String password) throws SQLException {
+        try (Connection connection = connect(port, database, password);
+                ResultSet user = connection.createStatement().executeQuery("SELECT current_user")) {
+            assertThat(user.next()).isTrue();
+            return user.getString(1);
+        }
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {

@@ -17,4 +17,13 @@ public interface InstanceDriver {
 
     /** Stops every server this driver started or found running since the service started. */
     void stopAll();
+
+    /**
+     * Stops the server (fast shutdown: sessions are cut, nothing is flushed for them) and deletes its data,
+     * whatever of it exists. The data is deleted only once the server is known to be stopped.
+     */
+    void destroy(InstanceSpec spec);
+
+    /** How the control plane logs in to the server: as its control role, over TCP. */
+    ServerLogin controlLogin(InstanceSpec spec);
 }

@@ -5,6 +5,7 @@ import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.ServerLogin;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.file.PathUtils;
 import org.postgresql.PGConnection;
@@ -41,6 +41,9 @@ import org.springframework.stereotype.Component;
 class LocalServerDriver implements InstanceDriver {
 
     static final String CONTROL_ROLE = "dbosadmin";
+    /** Servers listen on {@code localhost} at least; the control plane reaches them there, on IPv4. */
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(LocalServerDriver.class);
     private static final String PG_HBA = """
             # Managed by dbcloud: password logins over TCP only, SCRAM-SHA-256 only.
@@ -88,6 +91,26 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     @Override
+    public void destroy(InstanceSpec spec) {
+        Path data = spec.dataDirectory();
+        stop(data);
+        supervised.remove(data);
+        try {
+            deleteIfExists(staging(data));
+            deleteIfExists(data);
+        } catch (IOException e) {
+            throw new DriverException("cannot delete the data directory: " + e.getMessage(), e);
+        }
+        log.info("Destroyed the server and data of {}", spec.instance());
+    }
+
+    @Override
+    public ServerLogin controlLogin(InstanceSpec spec) {
+        return new ServerLogin(LOOPBACK, spec.port(), CONTROL_ROLE, spec.controlPassword(), CONNECT_TIMEOUT,
+                properties.startTimeout());
+    }
+
+    @Override
     public void stopAll() {
         for (Path data : supervised) {
             try {
@@ -112,14 +135,10 @@ class LocalServerDriver implements InstanceDriver {
         if (Files.isRegularFile(data.resolve("PG_VERSION"))) {
             return;
         }
-        Path staging = data.resolveSibling(data.getFileName() + ".init");
+        Path staging = staging(data);
         Path passwordFile = null;
         try {
-            PathUtils.deleteDirectory(staging);
-        } catch (IOException notThere) {
-            // nothing to clean
-        }
-        try {
+            deleteIfExists(staging);
             Files.createDirectories(data.getParent());
             passwordFile = Files.createTempFile(data.getParent(), ".pw-", "",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -150,12 +169,18 @@ class LocalServerDriver implements InstanceDriver {
         }
     }
 
+    private static Path staging(Path data) {
+        return data.resolveSibling(data.getFileName() + ".init");
+    }
+
+    private static void deleteIfExists(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            PathUtils.deleteDirectory(directory);
+        }
+    }
+
     private void createAdminRole(InstanceSpec spec) {
-        Properties login = new Properties();
-        login.setProperty("user", CONTROL_ROLE);
-        login.setProperty("password", spec.controlPassword());
-        String url = "jdbc:postgresql://127.0.0.1:" + spec.port() + "/postgres";
-        try (Connection connection = DriverManager.getConnection(url, login)) {
+        try (Connection connection = controlLogin(spec).connect("postgres")) {
             PGConnection pg = connection.unwrap(PGConnection.class);
             String role = pg.escapeIdentifier(spec.adminUsername());
             String verifier = pg.escapeLiteral(spec.passwordVerifier());

@@ -1,9 +1,7 @@
 package dev.dbcloud.provisioner.provisioning;
 
-import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
-import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.local.LocalServerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,19 +15,21 @@ import org.springframework.stereotype.Component;
 @Component
 class InstanceSupervisor implements SmartLifecycle {
 
+    /** Start before the Kafka listeners, stop after them. */
+    static final int PHASE = Integer.MIN_VALUE + 1000;
     private static final Logger log = LoggerFactory.getLogger(InstanceSupervisor.class);
 
     private final ProvisionedInstances instances;
     private final InstanceDriver driver;
-    private final ControlPasswordCipher cipher;
+    private final ServerAccess access;
     private final LocalServerProperties properties;
     private volatile boolean running;
 
-    InstanceSupervisor(ProvisionedInstances instances, InstanceDriver driver, ControlPasswordCipher cipher,
+    InstanceSupervisor(ProvisionedInstances instances, InstanceDriver driver, ServerAccess access,
             LocalServerProperties properties) {
         this.instances = instances;
         this.driver = driver;
-        this.cipher = cipher;
+        this.access = access;
         this.properties = properties;
     }
 
@@ -38,7 +38,7 @@ class InstanceSupervisor implements SmartLifecycle {
         running = true;
         for (ProvisionedInstance instance : instances.thatShouldRun()) {
             try {
-                driver.ensureRunning(spec(instance));
+                driver.ensureRunning(access.spec(instance, null));
             } catch (DriverException e) {
                 log.warn("Could not start {}: {}", instance.instance(), e.getMessage());
             }
@@ -58,15 +58,8 @@ class InstanceSupervisor implements SmartLifecycle {
         return running;
     }
 
-    /** Start before the Kafka listeners, stop after them. */
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE + 1000;
-    }
-
-    private InstanceSpec spec(ProvisionedInstance instance) {
-        return new InstanceSpec(instance.instance(), instance.adminUsername(), null,
-                cipher.decrypt(instance.instance(), instance.controlPasswordCiphertext()),
-                instance.port(), instance.dataDirectory());
+        return PHASE;
     }
 }

@@ -1,6 +1,7 @@
 package dev.dbcloud.provisioner.provisioning;
 
 import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.events.InstanceHealth;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,12 +15,16 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The provisioner's table of instances. */
+/**
+ * The provisioner's table of instances. Every change of status is conditional on the status it leaves, so a
+ * change that lost a race changes nothing and says so.
+ */
 @Repository
 class ProvisionedInstances {
 
-    private static final String COLUMNS = "operation_id, tenant, name, status, admin_username, port, data_directory, "
-            + "control_password_ciphertext, host_name, failure_reason, failure_message";
+    private static final String COLUMNS = "operation_id, tenant, name, driver, status, admin_username, port, "
+            + "data_directory, control_password_ciphertext, host_name, failure_reason, failure_message, "
+            + "destroyed_by, health";
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -34,33 +39,49 @@ class ProvisionedInstances {
                 .param(operationId).query(ProvisionedInstances::map).optional();
     }
 
+    /** The instance that holds the name: any not DESTROYED. */
+    Optional<ProvisionedInstance> live(InstanceRef instance) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM instances WHERE tenant = ? AND name = ? AND status <> 'DESTROYED'")
+                .params(instance.tenant(), instance.name()).query(ProvisionedInstances::map).optional();
+    }
+
+    /** The instance a destroy or unlink operation began ending, whatever its status now. */
+    Optional<ProvisionedInstance> endedBy(UUID operationId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM instances WHERE destroyed_by = ?")
+                .param(operationId).query(ProvisionedInstances::map).optional();
+    }
+
+    /** Available local instances: their servers should run. */
     List<ProvisionedInstance> thatShouldRun() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM instances WHERE status = 'AVAILABLE' AND driver = 'LOCAL'")
                 .query(ProvisionedInstances::map).list();
     }
 
     boolean isLive(InstanceRef instance) {
-        return jdbc.sql("SELECT count(*) FROM instances WHERE tenant = ? AND name = ? AND status <> 'DESTROYED'")
-                .params(instance.tenant(), instance.name()).query(Long.class).single() > 0;
+        return live(instance).isPresent();
     }
 
-    Set<Integer> portsInUse() {
-        return new HashSet<>(jdbc.sql("SELECT port FROM instances WHERE status <> 'DESTROYED'").query(Integer.class).list());
+    Set<Integer> localPortsInUse() {
+        return new HashSet<>(jdbc.sql("SELECT port FROM instances WHERE status <> 'DESTROYED' AND driver = 'LOCAL'")
+                .query(Integer.class).list());
     }
 
     void insert(ProvisionedInstance instance) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        jdbc.sql("INSERT INTO instances (" + COLUMNS + ", driver, created_at, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'LOCAL', ?, ?)")
+        jdbc.sql("INSERT INTO instances (" + COLUMNS + ", created_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(instance.operationId(), instance.instance().tenant(), instance.instance().name(),
-                        instance.status().name(), instance.adminUsername(), instance.port(),
-                        instance.dataDirectory().toString(), instance.controlPasswordCiphertext(),
-                        instance.hostName(), instance.failureReason(), instance.failureMessage(), now, now)
+                        instance.driver().name(), instance.status().name(), instance.adminUsername(), instance.port(),
+                        instance.dataDirectory() == null ? null : instance.dataDirectory().toString(),
+                        instance.controlPasswordCiphertext(), instance.hostName(), instance.failureReason(),
+                        instance.failureMessage(), instance.destroyedBy(),
+                        instance.health() == null ? null : instance.health().name(), now, now)
                 .update();
     }
 
+    /** A provisioned server runs and accepts connections. */
     void markAvailable(UUID operationId, String hostName) {
-        jdbc.sql("UPDATE instances SET status = 'AVAILABLE', host_name = ?, updated_at = ? "
+        jdbc.sql("UPDATE instances SET status = 'AVAILABLE', host_name = ?, health = 'AVAILABLE', updated_at = ? "
                         + "WHERE operation_id = ? AND status = 'PROVISIONING'")
                 .params(hostName, OffsetDateTime.now(clock), operationId).update();
     }
@@ -71,17 +92,60 @@ class ProvisionedInstances {
                 .params(reason, message, OffsetDateTime.now(clock), operationId).update();
     }
 
+    /** Claims a live instance for a destroy operation, before its server stops. */
+    void markDestroying(UUID operationId, UUID destroyOperationId) {
+        jdbc.sql("UPDATE instances SET status = 'DESTROYING', destroyed_by = ?, updated_at = ? "
+                        + "WHERE operation_id = ? AND status IN ('PROVISIONING', 'AVAILABLE', 'FAILED')")
+                .params(destroyOperationId, OffsetDateTime.now(clock), operationId).update();
+    }
+
+    /** Its server and data are gone: the name and port are free. */
+    void markDestroyed(UUID operationId) {
+        jdbc.sql("UPDATE instances SET status = 'DESTROYED', updated_at = ? "
+                        + "WHERE operation_id = ? AND status = 'DESTROYING'")
+                .params(OffsetDateTime.now(clock), operationId).update();
+    }
+
+    /** Destroying failed part way: the instance stays, FAILED (whatever is left of it can be destroyed again). */
+    void markDestroyFailed(UUID operationId, String reason, String message) {
+        jdbc.sql("UPDATE instances SET status = 'FAILED', destroyed_by = NULL, failure_reason = ?, "
+                        + "failure_message = ?, updated_at = ? WHERE operation_id = ? AND status = 'DESTROYING'")
+                .params(reason, message, OffsetDateTime.now(clock), operationId).update();
+    }
+
+    /** Forgets a linked server: the row ends at once, as nothing of the server is the control plane's to remove. */
+    void markUnlinked(UUID operationId, UUID unlinkOperationId) {
+        jdbc.sql("UPDATE instances SET status = 'DESTROYED', destroyed_by = ?, updated_at = ? "
+                        + "WHERE operation_id = ? AND driver = 'LINKED' AND status <> 'DESTROYED'")
+                .params(unlinkOperationId, OffsetDateTime.now(clock), operationId).update();
+    }
+
+    /**
+     * Records a health observation of an available instance; answers whether it changed the health last reported.
+     * An instance that stopped being AVAILABLE meanwhile (a destroy began) keeps what it had.
+     */
+    boolean recordHealth(UUID operationId, InstanceHealth health) {
+        return jdbc.sql("UPDATE instances SET health = ?, updated_at = ? "
+                        + "WHERE operation_id = ? AND status = 'AVAILABLE' AND health IS DISTINCT FROM ?")
+                .params(health.name(), OffsetDateTime.now(clock), operationId, health.name()).update() == 1;
+    }
+
     private static ProvisionedInstance map(ResultSet row, int number) throws SQLException {
+        String dataDirectory = row.getString("data_directory");
+        String health = row.getString("health");
         return new ProvisionedInstance(
                 row.getObject("operation_id", UUID.class),
                 new InstanceRef(row.getString("tenant"), row.getString("name")),
+                ProvisionedInstance.Driver.valueOf(row.getString("driver")),
                 ProvisionedInstance.Status.valueOf(row.getString("status")),
                 row.getString("admin_username"),
                 row.getInt("port"),
-                Path.of(row.getString("data_directory")),
+                dataDirectory == null ? null : Path.of(dataDirectory),
                 row.getBytes("control_password_ciphertext"),
                 row.getString("host_name"),
                 row.getString("failure_reason"),
-                row.getString("failure_message"));
+                row.getString("failure_message"),
+                row.getObject("destroyed_by", UUID.class),
+                health == null ? null : InstanceHealth.valueOf(health));
     }
 }

@@ -18,6 +18,7 @@ import dev.dbcloud.provisioner.local.LocalServerProperties;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Provisioning an instance, idempotently: the provisioning operation's id names the instance's row, data
  * directory and port, so a redelivered command finishes the same work or re-emits its outcome, never a second
- * server.
+ * server. A command turned away (the name is taken, no port is left) has no row; its outcome is recorded among
+ * the {@link HandledOperations}.
  */
 @Service
 public class Provisioning {
@@ -36,7 +38,9 @@ public class Provisioning {
     private static final Logger log = LoggerFactory.getLogger(Provisioning.class);
 
     private final ProvisionedInstances instances;
+    private final HandledOperations handled;
     private final InstanceDriver driver;
+    private final ServerAccess access;
     private final LocalPorts ports;
     private final ControlPasswordCipher cipher;
     private final Outbox outbox;
@@ -44,11 +48,13 @@ public class Provisioning {
     private final Clock clock;
     private final Path root;
 
-    Provisioning(ProvisionedInstances instances, InstanceDriver driver, LocalPorts ports, ControlPasswordCipher cipher,
-            Outbox outbox, TransactionTemplate transactions, Clock clock,
-            LocalServerProperties local) {
+    Provisioning(ProvisionedInstances instances, HandledOperations handled, InstanceDriver driver,
+            ServerAccess access, LocalPorts ports, ControlPasswordCipher cipher, Outbox outbox,
+            TransactionTemplate transactions, Clock clock, LocalServerProperties local) {
         this.instances = instances;
+        this.handled = handled;
         this.driver = driver;
+        this.access = access;
         this.ports = ports;
         this.cipher = cipher;
         this.outbox = outbox;
@@ -60,7 +66,11 @@ public class Provisioning {
     public void provision(ProvisionRequested command) {
         UUID operationId = UUID.fromString(command.getOperationId());
         InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
-        ProvisionedInstance instance = instances.byOperation(operationId).orElseGet(() -> claim(operationId, ref, command));
+        Optional<ProvisionedInstance> existing = instances.byOperation(operationId);
+        if (existing.isEmpty() && handled.reEmit(operationId)) {
+            return;
+        }
+        ProvisionedInstance instance = existing.orElseGet(() -> claim(operationId, ref, command));
         if (instance == null) {
             return;
         }
@@ -69,7 +79,7 @@ public class Provisioning {
             case FAILED -> transactions.executeWithoutResult(tx -> outbox.append(Topics.INSTANCE_EVENTS,
                     failed(operationId, ref, ProvisionFailureReason.valueOf(instance.failureReason()), instance.failureMessage())));
             case PROVISIONING -> run(instance, command.getPasswordVerifier());
-            case DESTROYED -> log.info("Ignoring a redelivered provisioning of destroyed {}", ref);
+            case DESTROYING, DESTROYED -> log.info("Ignoring a redelivered provisioning of destroyed {}", ref);
         }
     }
 
@@ -82,16 +92,15 @@ public class Provisioning {
         Path dataDirectory = root.resolve("instances").resolve(operationId.toString());
         for (int attempt = 0; attempt < 5; attempt++) {
             if (instances.isLive(ref)) {
-                return reject(operationId, ref, ProvisionFailureReason.NAME_IN_USE, "an instance with this name exists");
+                return reject(command, ProvisionFailureReason.NAME_IN_USE, "an instance with this name exists");
             }
-            int port = ports.allocate(instances.portsInUse());
+            int port = ports.allocate(instances.localPortsInUse());
             if (port < 0) {
-                return reject(operationId, ref, ProvisionFailureReason.PORTS_EXHAUSTED,
+                return reject(command, ProvisionFailureReason.PORTS_EXHAUSTED,
                         "no free port is left in the configured range");
             }
-            ProvisionedInstance instance = new ProvisionedInstance(operationId, ref,
-                    ProvisionedInstance.Status.PROVISIONING, command.getAdminUsername(), port, dataDirectory,
-                    ciphertext, null, null, null);
+            ProvisionedInstance instance = ProvisionedInstance.provisioning(operationId, ref,
+                    command.getAdminUsername(), port, dataDirectory, ciphertext);
             try {
                 instances.insert(instance);
                 return instance;
@@ -106,15 +115,15 @@ public class Provisioning {
         throw new IllegalStateException("could not claim a port for " + ref);
     }
 
-    private ProvisionedInstance reject(UUID operationId, InstanceRef ref, ProvisionFailureReason reason, String message) {
-        transactions.executeWithoutResult(tx -> outbox.append(Topics.INSTANCE_EVENTS, failed(operationId, ref, reason, message)));
+    /** Emits why the command gets no instance, and records it: redelivered later, it must not take a freed name. */
+    private ProvisionedInstance reject(ProvisionRequested command, ProvisionFailureReason reason, String message) {
+        handled.emit(command, null, failed(UUID.fromString(command.getOperationId()),
+                new InstanceRef(command.getTenant(), command.getInstanceName()), reason, message));
         return null;
     }
 
     private void run(ProvisionedInstance instance, String passwordVerifier) {
-        InstanceSpec spec = new InstanceSpec(instance.instance(), instance.adminUsername(), passwordVerifier,
-                cipher.decrypt(instance.instance(), instance.controlPasswordCiphertext()),
-                instance.port(), instance.dataDirectory());
+        InstanceSpec spec = access.spec(instance, passwordVerifier);
         try {
             Endpoint endpoint = driver.provision(spec);
             transactions.executeWithoutResult(tx -> {

@@ -1,11 +1,20 @@
 package dev.dbcloud.provisioner.provisioning.kafka;
 
 import dev.dbcloud.common.Topics;
+import dev.dbcloud.events.CreateDatabaseRequested;
+import dev.dbcloud.events.DestroyRequested;
+import dev.dbcloud.events.LinkRequested;
+import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.UnlinkRequested;
+import dev.dbcloud.messaging.InvalidRecordException;
+import dev.dbcloud.provisioner.provisioning.CreatingDatabases;
+import dev.dbcloud.provisioner.provisioning.Destroying;
+import dev.dbcloud.provisioner.provisioning.Linking;
 import dev.dbcloud.provisioner.provisioning.Provisioning;
+import dev.dbcloud.provisioner.provisioning.ResettingPasswords;
+import dev.dbcloud.provisioner.provisioning.Unlinking;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -15,12 +24,21 @@ import org.springframework.stereotype.Component;
 @KafkaListener(topics = Topics.INSTANCE_COMMANDS, groupId = Topics.Groups.PROVISIONER)
 class InstanceCommandListener {
 
-    private static final Logger log = LoggerFactory.getLogger(InstanceCommandListener.class);
-
     private final Provisioning provisioning;
+    private final Destroying destroying;
+    private final ResettingPasswords resettingPasswords;
+    private final CreatingDatabases creatingDatabases;
+    private final Linking linking;
+    private final Unlinking unlinking;
 
-    InstanceCommandListener(Provisioning provisioning) {
+    InstanceCommandListener(Provisioning provisioning, Destroying destroying, ResettingPasswords resettingPasswords,
+            CreatingDatabases creatingDatabases, Linking linking, Unlinking unlinking) {
         this.provisioning = provisioning;
+        this.destroying = destroying;
+        this.resettingPasswords = resettingPasswords;
+        this.creatingDatabases = creatingDatabases;
+        this.linking = linking;
+        this.unlinking = unlinking;
     }
 
     @KafkaHandler
@@ -28,9 +46,34 @@ class InstanceCommandListener {
         provisioning.provision(command);
     }
 
-    /** Commands this version does not carry out yet (destroy, password reset, link) wait for their use cases. */
+    @KafkaHandler
+    void on(DestroyRequested command) {
+        destroying.destroy(command);
+    }
+
+    @KafkaHandler
+    void on(PasswordResetRequested command) {
+        resettingPasswords.reset(command);
+    }
+
+    @KafkaHandler
+    void on(CreateDatabaseRequested command) {
+        creatingDatabases.create(command);
+    }
+
+    @KafkaHandler
+    void on(LinkRequested command) {
+        linking.link(command);
+    }
+
+    @KafkaHandler
+    void on(UnlinkRequested command) {
+        unlinking.unlink(command);
+    }
+
+    /** Any other record on this topic breaks the contract; it goes to the dead-letter topic, without retries. */
     @KafkaHandler(isDefault = true)
-    void onOther(SpecificRecordBase command) {
-        log.warn("{} is not supported by this provisioner version yet", command.getSchema().getName());
+    void onOther(SpecificRecordBase record) {
+        throw new InvalidRecordException(record.getSchema().getName() + " is not an instance command");
     }
 }

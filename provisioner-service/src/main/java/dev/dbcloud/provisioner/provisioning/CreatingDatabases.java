@@ -1,0 +1,137 @@
+package dev.dbcloud.provisioner.provisioning;
+
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.events.CreateDatabaseRequested;
+import dev.dbcloud.events.DatabaseCreated;
+import dev.dbcloud.events.DatabaseCreationFailed;
+import dev.dbcloud.events.DatabaseCreationFailureReason;
+import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
+import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Creating an application's database on an instance, owned by the instance's admin user (on a linked server, by
+ * the control role that creates it). Application databases are isolated: PUBLIC loses its default right to
+ * connect, so only the owner and the control role get in. A database that exists already is reported created.
+ */
+@Service
+public class CreatingDatabases {
+
+    private static final Logger log = LoggerFactory.getLogger(CreatingDatabases.class);
+    private static final String DUPLICATE_DATABASE = "42P04";
+
+    private final ProvisionedInstances instances;
+    private final HandledOperations handled;
+    private final ServerAccess access;
+    private final Clock clock;
+
+    CreatingDatabases(ProvisionedInstances instances, HandledOperations handled, ServerAccess access, Clock clock) {
+        this.instances = instances;
+        this.handled = handled;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    public void create(CreateDatabaseRequested command) {
+        if (handled.reEmit(UUID.fromString(command.getOperationId()))) {
+            return;
+        }
+        Optional<ProvisionedInstance> instance = instances
+                .live(new InstanceRef(command.getTenant(), command.getInstanceName()))
+                .filter(live -> live.status() == Status.AVAILABLE);
+        SpecificRecordBase outcome;
+        if (!InstanceRules.applicationDatabaseName("database", command.getDatabase()).isEmpty()) {
+            outcome = failed(command, DatabaseCreationFailureReason.UNKNOWN, "not a valid application database name");
+        } else if (instance.isEmpty()) {
+            outcome = failed(command, DatabaseCreationFailureReason.INSTANCE_NOT_AVAILABLE,
+                    "no available instance has this name");
+        } else {
+            outcome = create(instance.get(), command);
+        }
+        handled.emit(command, instance.map(ProvisionedInstance::operationId).orElse(null), outcome);
+    }
+
+    /** CREATE DATABASE cannot run inside a transaction block: every statement here commits on its own. */
+    private SpecificRecordBase create(ProvisionedInstance instance, CreateDatabaseRequested command) {
+        String database = command.getDatabase();
+        ServerLogin login = access.controlLogin(instance);
+        try (Connection connection = login.connect("postgres"); Statement statement = connection.createStatement()) {
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            String quoted = pg.escapeIdentifier(database);
+            Optional<String> owner = ownerOf(connection, database);
+            if (owner.isEmpty()) {
+                try {
+                    statement.execute("CREATE DATABASE " + quoted + (instance.driver() == Driver.LOCAL
+                            ? " OWNER " + pg.escapeIdentifier(instance.adminUsername()) : ""));
+                    log.info("Created database {} on {}", database, instance.instance());
+                } catch (SQLException e) {
+                    if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                }
+                owner = ownerOf(connection, database);
+            }
+            // Also when the database existed: creating it may have been cut off before this statement.
+            statement.execute("REVOKE ALL ON DATABASE " + quoted + " FROM PUBLIC");
+            return created(command, owner.orElse(instance.adminUsername()));
+        } catch (SQLException e) {
+            log.warn("Creating database {} on {} failed with SQLSTATE {}", database, instance.instance(),
+                    e.getSQLState());
+            return ServerLogin.isUnreachable(e)
+                    ? failed(command, DatabaseCreationFailureReason.INSTANCE_NOT_AVAILABLE,
+                            "the server does not accept connections (SQLSTATE " + e.getSQLState() + ")")
+                    : failed(command, DatabaseCreationFailureReason.DRIVER_ERROR,
+                            "the database could not be created (SQLSTATE " + e.getSQLState() + ")");
+        }
+    }
+
+    private static Optional<String> ownerOf(Connection connection, String database) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?")) {
+            query.setString(1, database);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private DatabaseCreated created(CreateDatabaseRequested command, String owner) {
+        return DatabaseCreated.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(command.getOperationId())
+                .setTenant(command.getTenant())
+                .setInstanceName(command.getInstanceName())
+                .setOccurredAt(clock.instant())
+                .setDatabase(command.getDatabase())
+                .setOwner(owner)
+                .build();
+    }
+
+    private DatabaseCreationFailed failed(CreateDatabaseRequested command, DatabaseCreationFailureReason reason,
+            String message) {
+        return DatabaseCreationFailed.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(command.getOperationId())
+                .setTenant(command.getTenant())
+                .setInstanceName(command.getInstanceName())
+                .setOccurredAt(clock.instant())
+                .setDatabase(command.getDatabase())
+                .setReason(reason)
+                .setMessage(message)
+                .build();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.dbcloud.provisioner.provisioning;
+
+import dev.dbcloud.common.Topics;
+import dev.dbcloud.events.InstanceHealth;
+import dev.dbcloud.events.InstanceHealthChanged;
+import dev.dbcloud.messaging.outbox.Outbox;
+import dev.dbcloud.provisioner.driver.ServerLogin;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Watches the servers of available local instances and reports each change of their health (a login as the
+ * control role succeeds or not) as {@link InstanceHealthChanged}, under the instance's provisioning operation. It
+ * only reports: starting servers that should run is the {@link InstanceSupervisor}'s job.
+ *
+ * <p>Its rounds run on one thread while the supervisor runs: they start after the supervisor started the servers
+ * and end, the round in flight included, before it stops them on shutdown, so servers stopped on purpose are
+ * never reported down. A destroy claims its instance (DESTROYING) before it stops the server, and a health change
+ * is recorded only for an instance still AVAILABLE, so a destroy in progress is never reported down either.
+ */
+@Component
+class HealthWatch implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(HealthWatch.class);
+
+    private final ProvisionedInstances instances;
+    private final ServerAccess access;
+    private final HealthWatchProperties properties;
+    private final Outbox outbox;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private volatile ScheduledExecutorService rounds;
+
+    HealthWatch(ProvisionedInstances instances, ServerAccess access, HealthWatchProperties properties,
+            Outbox outbox, TransactionTemplate transactions, Clock clock) {
+        this.instances = instances;
+        this.access = access;
+        this.properties = properties;
+        this.outbox = outbox;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        rounds = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "instance-health-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = properties.healthInterval().toMillis();
+        rounds.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService stopping = rounds;
+        rounds = null;
+        if (stopping == null) {
+            return;
+        }
+        stopping.shutdown();
+        try {
+            if (!stopping.awaitTermination(properties.healthTimeout().toMillis() * 10, TimeUnit.MILLISECONDS)) {
+                stopping.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            stopping.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return rounds != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return InstanceSupervisor.PHASE + 1;
+    }
+
+    /** One round over every instance whose server should run; nothing that fails in it may end the schedule. */
+    private void round() {
+        try {
+            for (ProvisionedInstance instance : instances.thatShouldRun()) {
+                if (rounds == null || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                try {
+                    check(instance);
+                } catch (RuntimeException e) {
+                    log.warn("Could not check the health of {}: {}", instance.instance(), e.toString());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("A round of health checks failed: {}", e.toString());
+        }
+    }
+
+    private void check(ProvisionedInstance instance) {
+        InstanceHealthChanged observed = observe(instance);
+        if (observed.getHealth() == instance.health()) {
+            return;
+        }
+        transactions.executeWithoutResult(tx -> {
+            if (instances.recordHealth(instance.operationId(), observed.getHealth())) {
+                outbox.append(Topics.INSTANCE_EVENTS, observed);
+                log.info("{} is {}: {}", instance.instance(), observed.getHealth(), observed.getDetail());
+            }
+        });
+    }
+
+    private InstanceHealthChanged observe(ProvisionedInstance instance) {
+        ServerLogin login = access.controlLogin(instance).withTimeouts(properties.healthTimeout());
+        try (Connection connection = login.connect("postgres")) {
+            return changed(instance, InstanceHealth.AVAILABLE, "the server accepts connections");
+        } catch (SQLException e) {
+            return changed(instance, InstanceHealth.UNAVAILABLE,
+                    "the server does not accept connections (SQLSTATE " + e.getSQLState() + ")");
+        }
+    }
+
+    private InstanceHealthChanged changed(ProvisionedInstance instance, InstanceHealth health, String detail) {
+        return InstanceHealthChanged.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(instance.operationId().toString())
+                .setTenant(instance.instance().tenant())
+                .setInstanceName(instance.instance().name())
+                .setOccurredAt(clock.instant())
+                .setHealth(health)
+                .setDetail(detail)
+                .build();
+    }
+}

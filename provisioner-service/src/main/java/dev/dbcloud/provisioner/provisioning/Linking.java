@@ -1,0 +1,130 @@
+package dev.dbcloud.provisioner.provisioning;
+
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.common.secrets.ControlPasswordCipher;
+import dev.dbcloud.events.InstanceLinked;
+import dev.dbcloud.events.LinkFailed;
+import dev.dbcloud.events.LinkFailureReason;
+import dev.dbcloud.events.LinkRequested;
+import dev.dbcloud.provisioner.linked.LinkVerification;
+import dev.dbcloud.provisioner.linked.LinkedServerDriver;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Linking a server the user runs: its control role must log in and be able to create databases. Verified, the
+ * instance is AVAILABLE; refused, it is recorded FAILED with the reason, which holds the name until it is
+ * unlinked. The control password arrives, and stays, encrypted for the instance; it is decrypted only to log in.
+ */
+@Service
+public class Linking {
+
+    private static final Logger log = LoggerFactory.getLogger(Linking.class);
+
+    private final ProvisionedInstances instances;
+    private final HandledOperations handled;
+    private final LinkedServerDriver driver;
+    private final ControlPasswordCipher cipher;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    Linking(ProvisionedInstances instances, HandledOperations handled, LinkedServerDriver driver,
+            ControlPasswordCipher cipher, TransactionTemplate transactions, Clock clock) {
+        this.instances = instances;
+        this.handled = handled;
+        this.driver = driver;
+        this.cipher = cipher;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    public void link(LinkRequested command) {
+        UUID operationId = UUID.fromString(command.getOperationId());
+        InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
+        if (handled.reEmit(operationId)) {
+            return;
+        }
+        if (instances.isLive(ref)) {
+            handled.emit(command, null, nameInUse(command));
+            return;
+        }
+        byte[] ciphertext = bytes(command.getPasswordCiphertext());
+        LinkVerification verification = verify(command, ref, ciphertext);
+        ProvisionedInstance instance = ProvisionedInstance.linked(operationId, ref, command.getHostName(),
+                command.getPort(), command.getAdminRole(), ciphertext,
+                verification.passed() ? null : verification.failure().name(), verification.message());
+        try {
+            transactions.executeWithoutResult(tx -> {
+                instances.insert(instance);
+                handled.emit(command, operationId, verification.passed()
+                        ? linked(command, ciphertext)
+                        : failed(command, verification.failure(), verification.message()));
+            });
+        } catch (DuplicateKeyException raced) {
+            handled.emit(command, null, nameInUse(command));
+            return;
+        }
+        log.info("Linking {} at {}:{}: {}", ref, command.getHostName(), command.getPort(),
+                verification.passed() ? "linked" : verification.message());
+    }
+
+    private LinkVerification verify(LinkRequested command, InstanceRef ref, byte[] ciphertext) {
+        if (!InstanceRules.hostName("hostName", command.getHostName()).isEmpty()
+                || !InstanceRules.port("port", command.getPort()).isEmpty()
+                || !InstanceRules.roleName("adminRole", command.getAdminRole()).isEmpty()) {
+            return LinkVerification.refused(LinkFailureReason.UNKNOWN, "the host name, port or role is not valid");
+        }
+        String password;
+        try {
+            password = cipher.decrypt(ref, ciphertext);
+        } catch (IllegalStateException e) {
+            return LinkVerification.refused(LinkFailureReason.UNKNOWN,
+                    "the password cannot be decrypted with this control plane's keys");
+        }
+        return driver.verify(driver.login(command.getHostName(), command.getPort(), command.getAdminRole(), password));
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+
+    private InstanceLinked linked(LinkRequested command, byte[] ciphertext) {
+        return InstanceLinked.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(command.getOperationId())
+                .setTenant(command.getTenant())
+                .setInstanceName(command.getInstanceName())
+                .setOccurredAt(clock.instant())
+                .setHostName(command.getHostName())
+                .setPort(command.getPort())
+                .setAdminRole(command.getAdminRole())
+                .setControlPasswordCiphertext(ByteBuffer.wrap(ciphertext))
+                .build();
+    }
+
+    private LinkFailed nameInUse(LinkRequested command) {
+        return failed(command, LinkFailureReason.UNKNOWN, "an instance with this name exists");
+    }
+
+    private LinkFailed failed(LinkRequested command, LinkFailureReason reason, String message) {
+        return LinkFailed.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(command.getOperationId())
+                .setTenant(command.getTenant())
+                .setInstanceName(command.getInstanceName())
+                .setOccurredAt(clock.instant())
+                .setReason(reason)
+                .setMessage(message)
+                .build();
+    }
+}

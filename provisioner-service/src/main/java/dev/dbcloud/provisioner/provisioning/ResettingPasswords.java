@@ -1,0 +1,109 @@
+package dev.dbcloud.provisioner.provisioning;
+
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.events.PasswordReset;
+import dev.dbcloud.events.PasswordResetFailed;
+import dev.dbcloud.events.PasswordResetFailureReason;
+import dev.dbcloud.events.PasswordResetRequested;
+import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
+import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Resetting the admin user's password of a local instance: the control role sets the SCRAM-SHA-256 verifier the
+ * command carries (the password itself never reaches this service). Each reset applies once: redelivered, even
+ * after a newer reset, it re-emits its outcome instead of setting its older verifier again.
+ */
+@Service
+public class ResettingPasswords {
+
+    private static final Logger log = LoggerFactory.getLogger(ResettingPasswords.class);
+    private static final String SCRAM_VERIFIER_PREFIX = "SCRAM-SHA-256$";
+
+    private final ProvisionedInstances instances;
+    private final HandledOperations handled;
+    private final ServerAccess access;
+    private final Clock clock;
+
+    ResettingPasswords(ProvisionedInstances instances, HandledOperations handled, ServerAccess access, Clock clock) {
+        this.instances = instances;
+        this.handled = handled;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    public void reset(PasswordResetRequested command) {
+        if (handled.reEmit(UUID.fromString(command.getOperationId()))) {
+            return;
+        }
+        Optional<ProvisionedInstance> instance = instances
+                .live(new InstanceRef(command.getTenant(), command.getInstanceName()))
+                .filter(live -> live.status() == Status.AVAILABLE);
+        SpecificRecordBase outcome;
+        if (instance.isEmpty()) {
+            outcome = failed(command, PasswordResetFailureReason.INSTANCE_NOT_AVAILABLE,
+                    "no available instance has this name");
+        } else if (instance.get().driver() == Driver.LINKED) {
+            outcome = failed(command, PasswordResetFailureReason.DRIVER_ERROR,
+                    "the passwords of a linked instance are managed on your own server");
+        } else if (!command.getPasswordVerifier().startsWith(SCRAM_VERIFIER_PREFIX)) {
+            outcome = failed(command, PasswordResetFailureReason.UNKNOWN,
+                    "the new password did not arrive as a SCRAM-SHA-256 verifier");
+        } else {
+            outcome = apply(instance.get(), command);
+        }
+        handled.emit(command, instance.map(ProvisionedInstance::operationId).orElse(null), outcome);
+    }
+
+    private SpecificRecordBase apply(ProvisionedInstance instance, PasswordResetRequested command) {
+        ServerLogin login = access.controlLogin(instance);
+        try (Connection connection = login.connect("postgres"); Statement statement = connection.createStatement()) {
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            statement.execute("ALTER ROLE " + pg.escapeIdentifier(instance.adminUsername())
+                    + " PASSWORD '" + pg.escapeLiteral(command.getPasswordVerifier()) + "'");
+            log.info("Reset the password of {} on {}", instance.adminUsername(), instance.instance());
+            return passwordReset(command);
+        } catch (SQLException e) {
+            log.warn("Resetting the password on {} failed with SQLSTATE {}", instance.instance(), e.getSQLState());
+            return ServerLogin.isUnreachable(e)
+                    ? failed(command, PasswordResetFailureReason.INSTANCE_NOT_AVAILABLE,
+                            "the server does not accept connections (SQLSTATE " + e.getSQLState() + ")")
+                    : failed(command, PasswordResetFailureReason.DRIVER_ERROR,
+                            "the password could not be set (SQLSTATE " + e.getSQLState() + ")");
+        }
+    }
+
+    private PasswordReset passwordReset(PasswordResetRequested command) {
+        return PasswordReset.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(command.getOperationId())
+                .setTenant(command.getTenant())
+                .setInstanceName(command.getInstanceName())
+                .setOccurredAt(clock.instant())
+                .build();
+    }
+
+    private PasswordResetFailed failed(PasswordResetRequested command, PasswordResetFailureReason reason,
+            String message) {
+        return PasswordResetFailed.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(command.getOperationId())
+                .setTenant(command.getTenant())
+                .setInstanceName(command.getInstanceName())
+                .setOccurredAt(clock.instant())
+                .setReason(reason)
+                .setMessage(message)
+                .build();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.dbcloud.provisioner.provisioning;
+
+import dev.dbcloud.provisioner.driver.DriverException;
+import dev.dbcloud.provisioner.driver.Endpoint;
+import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.ServerLogin;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * Lets a test make the real local driver fail where no real fault is at hand (the tests run as root, which no
+ * file permission stops): destroying an instance named in {@link #failingDestroys} fails before anything is done.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+class DriverFaults {
+
+    static final Set<String> failingDestroys = ConcurrentHashMap.newKeySet();
+
+    @Bean
+    @Primary
+    InstanceDriver faultInjectingDriver(@Qualifier("localServerDriver") InstanceDriver local) {
+        return new InstanceDriver() {
+            @Override
+            public Endpoint provision(InstanceSpec spec) {
+                return local.provision(spec);
+            }
+
+            @Override
+            public void ensureRunning(InstanceSpec spec) {
+                local.ensureRunning(spec);
+            }
+
+            @Override
+            public void stop(InstanceSpec spec) {
+                local.stop(spec);
+            }
+
+            @Override
+            public void stopAll() {
+                local.stopAll();
+            }
+
+            @Override
+            public void destroy(InstanceSpec spec) {
+                if (failingDestroys.contains(spec.instance().name())) {
+                    throw new DriverException("could not stop the server: injected fault");
+                }
+                local.destroy(spec);
+            }
+
+            @Override
+            public ServerLogin controlLogin(InstanceSpec spec) {
+                return local.controlLogin(spec);
+            }
+        };
+    }
+}

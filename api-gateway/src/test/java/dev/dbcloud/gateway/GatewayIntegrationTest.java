@@ -44,7 +44,8 @@ public abstract class GatewayIntegrationTest {
 
     @BeforeAll
     static void record() {
-        recorder = new TopicRecorder(TestInfrastructure.kafkaBootstrapServers(), Topics.INSTANCE_COMMANDS);
+        recorder = new TopicRecorder(TestInfrastructure.kafkaBootstrapServers(), Topics.INSTANCE_COMMANDS,
+                Topics.MIGRATION_COMMANDS);
     }
 
     @AfterAll

@@ -3,11 +3,14 @@ package dev.dbcloud.gateway.instances;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.common.rules.MigrationRules;
 import dev.dbcloud.common.rules.Violation;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.LinkRequested;
+import dev.dbcloud.events.MigrateRequested;
+import dev.dbcloud.events.Migration;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
 import dev.dbcloud.events.UnlinkRequested;
@@ -17,9 +20,11 @@ import dev.dbcloud.gateway.operations.Operations;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.web.ConflictException;
 import dev.dbcloud.gateway.web.NotFoundException;
+import dev.dbcloud.gateway.web.PayloadTooLargeException;
 import dev.dbcloud.gateway.web.ValidationFailedException;
 import dev.dbcloud.messaging.outbox.Outbox;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -118,6 +123,38 @@ public class InstanceCommands {
         });
     }
 
+    /** Runs an application's migrations on its database of the instance, creating the database if missing. */
+    @Transactional
+    public OperationView migrate(String tenant, String idempotencyKey, String name, MigrateRequest request) {
+        // The application's name doubles as its database's name unless appDbName says otherwise.
+        validate(request.appDbName() == null
+                        ? InstanceRules.applicationDatabaseName("application", request.application())
+                        : InstanceRules.databaseName("application", request.application()),
+                request.appDbName() == null ? List.of()
+                        : InstanceRules.applicationDatabaseName("appDbName", request.appDbName()),
+                MigrationRules.migrations("migrations", request.migrations()));
+        long size = MigrationRules.totalSqlBytes(request.migrations());
+        if (size > MigrationRules.TOTAL_SQL_BYTES_MAX) {
+            throw new PayloadTooLargeException("MIGRATIONS_TOO_LARGE", "The migrations' SQL totals " + size
+                    + " bytes; at most " + MigrationRules.TOTAL_SQL_BYTES_MAX + " bytes go in one request.");
+        }
+        boolean allowBreakingChanges = Boolean.TRUE.equals(request.allowBreakingChanges());
+        List<String> parts = new ArrayList<>(List.of("migrate", name, request.application(), request.database(),
+                Boolean.toString(allowBreakingChanges)));
+        request.migrations().forEach(m -> parts.addAll(List.of(m.version(), m.description(), m.sql())));
+        return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of(parts.toArray(String[]::new)), () -> {
+            current(tenant, name);
+            MigrateRequested command = new MigrateRequested();
+            command.setApplication(request.application());
+            command.setAppDbName(request.database());
+            command.setAllowBreakingChanges(allowBreakingChanges);
+            command.setMigrations(request.migrations().stream()
+                    .map(m -> new Migration(m.version(), m.description(), m.sql()))
+                    .toList());
+            return publish(Topics.MIGRATION_COMMANDS, tenant, operations.accept(tenant, name, "MIGRATE"), command);
+        });
+    }
+
     /** Destroys a local instance; asked again while a destroy is under way, answers that destroy. */
     @Transactional
     public OperationView destroy(String tenant, String idempotencyKey, String name) {
@@ -167,12 +204,16 @@ public class InstanceCommands {
 
     /** Stamps the command with the operation's identity and appends it to the outbox. */
     private OperationView publish(String tenant, OperationView operation, SpecificRecordBase command) {
+        return publish(Topics.INSTANCE_COMMANDS, tenant, operation, command);
+    }
+
+    private OperationView publish(String topic, String tenant, OperationView operation, SpecificRecordBase command) {
         command.put("eventId", UUID.randomUUID().toString());
         command.put("operationId", operation.id().toString());
         command.put("tenant", tenant);
         command.put("instanceName", operation.instanceName());
         command.put("occurredAt", operation.createdAt());
-        outbox.append(Topics.INSTANCE_COMMANDS, command);
+        outbox.append(topic, command);
         return operation;
     }
 

@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
 
 /** Asks status-service's internal query API, always within the caller's tenant. */
 @Component
@@ -41,6 +42,16 @@ public class StatusClient {
     public Optional<List<OperationView>> operations(String tenant, String name) {
         return optional(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations", tenant, name)
                 .retrieve().body(new ParameterizedTypeReference<List<OperationView>>() { }));
+    }
+
+    /**
+     * A database's migration history as status-service serves it, passed through unchanged: status-service owns
+     * its shape. Empty when the tenant has no such instance or nothing is known of the database.
+     */
+    public Optional<JsonNode> migrations(String tenant, String name, String database) {
+        return optional(() -> http.get()
+                .uri("/internal/tenants/{tenant}/instances/{name}/databases/{database}/migrations", tenant, name, database)
+                .retrieve().body(JsonNode.class));
     }
 
     public Optional<OperationView> operation(String tenant, UUID id) {

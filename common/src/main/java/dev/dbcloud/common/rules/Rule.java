@@ -8,5 +8,7 @@ public enum Rule {
     STARTS_WITH_LETTER,
     RESERVED,
     FORBIDDEN_CHARACTER,
-    RANGE
+    RANGE,
+    FORMAT,
+    UNIQUE
 }

@@ -5,6 +5,7 @@ import dev.dbcloud.gateway.access.Caller;
 import dev.dbcloud.gateway.idempotency.IdempotentRequests;
 import dev.dbcloud.gateway.instances.CreateDatabaseRequest;
 import dev.dbcloud.gateway.instances.InstanceCommands;
+import dev.dbcloud.gateway.instances.MigrateRequest;
 import dev.dbcloud.gateway.instances.ProvisionInstanceRequest;
 import dev.dbcloud.gateway.instances.ResetPasswordRequest;
 import dev.dbcloud.gateway.status.DatabaseView;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 @RestController
 class InstanceController {
@@ -92,6 +94,24 @@ class InstanceController {
     @GetMapping("/v1/instances/{name}/databases")
     List<DatabaseView> databases(Caller caller, @PathVariable String name) {
         return status.databases(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+    }
+
+    @PostMapping("/v1/instances/{name}/migrations")
+    ResponseEntity<OperationView> migrate(Caller caller, @PathVariable String name,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
+            @RequestBody MigrateRequest request) {
+        return Accepted.of(commands.migrate(caller.tenant(), idempotencyKey, name, request));
+    }
+
+    /** The migrations applied to one of the instance's databases, and its last failed migration. */
+    @GetMapping("/v1/instances/{name}/databases/{database}/migrations")
+    JsonNode migrations(Caller caller, @PathVariable String name, @PathVariable String database) {
+        var violations = InstanceRules.databaseName("database", database);
+        if (!violations.isEmpty()) {
+            throw new ValidationFailedException(violations);
+        }
+        return status.migrations(caller.tenant(), name, database)
+                .orElseThrow(() -> new NotFoundException("No database " + database + " known on instance " + name + "."));
     }
 
     @GetMapping("/v1/instances/{name}/operations")

@@ -9,8 +9,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Projects instance and migration commands and their outcomes into a read model (instances, operations, app
- * databases, an event timeline) and serves the internal query API that api-gateway calls. A scheduled sweep ends
- * operations that got no outcome in time.
+ * databases and their migration histories, an event timeline) and serves the internal query API that api-gateway
+ * calls. A scheduled sweep ends operations that got no outcome in time.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

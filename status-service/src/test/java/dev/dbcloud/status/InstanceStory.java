@@ -1,5 +1,6 @@
 package dev.dbcloud.status;
 
+import dev.dbcloud.events.AppliedMigration;
 import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
 import dev.dbcloud.events.DatabaseCreationFailed;
@@ -30,6 +31,7 @@ import dev.dbcloud.events.ProvisionRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -157,21 +159,53 @@ record InstanceStory(String tenant, String name, Instant start) {
                 .build();
     }
 
+    /** Migrating the database {@code shop} succeeded; its history is version 1, applied just before. */
     MigrationSucceeded migrationSucceeded(UUID operation, int second) {
+        return migrationSucceeded(operation, second, "shop", appliedMigration("1", "orders", 1126, second - 1, 40));
+    }
+
+    /**
+     * Migrating {@code database} succeeded.
+     *
+     * @param history the database's whole applied history afterwards, oldest first; the last one's version is the
+     *     current version, and the run reports all of them as applied by it (status-service reads only the history)
+     */
+    MigrationSucceeded migrationSucceeded(UUID operation, int second, String database, AppliedMigration... history) {
+        List<String> versions = Arrays.stream(history).map(AppliedMigration::getVersion).toList();
         return MigrationSucceeded.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
                 .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
-                .setApplication("shop").setDatabase("shop").setAppliedVersions(List.of("1")).setCurrentVersion("1")
-                .setDurationMillis(12)
+                .setApplication("shop").setDatabase(database).setAppliedVersions(versions)
+                .setCurrentVersion(versions.isEmpty() ? null : versions.get(versions.size() - 1))
+                .setDurationMillis(12).setHistory(List.of(history))
                 .build();
     }
 
+    /** One entry of a database's history, applied at {@code second} of this story. */
+    AppliedMigration appliedMigration(String version, String description, Integer checksum, int second,
+            long durationMillis) {
+        return AppliedMigration.newBuilder()
+                .setVersion(version).setDescription(description).setChecksum(checksum)
+                .setAppliedAt(time(second)).setDurationMillis(durationMillis)
+                .build();
+    }
+
+    /** Migrating the database {@code shop} failed with an SQL error at version 2. */
     MigrationFailed migrationFailed(UUID operation, int second, String message) {
+        return migrationFailed(operation, second, "shop", MigrationFailureReason.SQL_ERROR, "2", "42P07", message);
+    }
+
+    /**
+     * @param failedVersion the version that failed, or null
+     * @param sqlState the SQLSTATE PostgreSQL reported, or null
+     */
+    MigrationFailed migrationFailed(UUID operation, int second, String database, MigrationFailureReason reason,
+            String failedVersion, String sqlState, String message) {
         return MigrationFailed.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
                 .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
-                .setApplication("shop").setDatabase("shop")
-                .setReason(MigrationFailureReason.SQL_ERROR).setFailedVersion("2").setSqlState("42P07")
+                .setApplication("shop").setDatabase(database)
+                .setReason(reason).setFailedVersion(failedVersion).setSqlState(sqlState)
                 .setMessage(message)
                 .build();
     }

@@ -30,6 +30,17 @@ final class StatusApi {
     record DatabaseView(String name, String owner, String createdAt) {
     }
 
+    record MigrationsView(String database, String currentVersion, String lastSucceededAt, List<AppliedView> applied,
+            MigrationFailureView lastFailure) {
+    }
+
+    record AppliedView(String version, String description, Integer checksum, String appliedAt, long durationMillis) {
+    }
+
+    record MigrationFailureView(String operationId, String version, String reason, String sqlState, String message,
+            String occurredAt) {
+    }
+
     private final RestClient http;
 
     StatusApi(int port) {
@@ -59,6 +70,12 @@ final class StatusApi {
     List<DatabaseView> databases(String tenant, String instanceName) {
         return http.get().uri("/internal/tenants/{tenant}/instances/{name}/databases", tenant, instanceName)
                 .retrieve().body(new ParameterizedTypeReference<List<DatabaseView>>() { });
+    }
+
+    /** A database's migration history, or empty on 404 (no current instance of that name, or no such database). */
+    Optional<MigrationsView> migrations(String tenant, String instanceName, String database) {
+        return find(MigrationsView.class, "/internal/tenants/{tenant}/instances/{name}/databases/{database}/migrations",
+                tenant, instanceName, database);
     }
 
     /** Any GET, answered as status, headers and raw body, whatever the status. */

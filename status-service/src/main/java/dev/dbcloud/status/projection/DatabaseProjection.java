@@ -9,8 +9,8 @@ import dev.dbcloud.events.MigrationSucceeded;
 import org.springframework.stereotype.Component;
 
 /**
- * Projects an instance's application databases: the operations that create and migrate them, and the databases
- * their outcomes show to exist.
+ * Projects an instance's application databases: the operations that create and migrate them, the databases their
+ * outcomes show to exist, and each database's migration history and last failed migration.
  */
 @Component
 class DatabaseProjection {
@@ -18,11 +18,14 @@ class DatabaseProjection {
     private final EventTimeline timeline;
     private final OperationTable operations;
     private final DatabaseTable databases;
+    private final MigrationHistoryTable migrations;
 
-    DatabaseProjection(EventTimeline timeline, OperationTable operations, DatabaseTable databases) {
+    DatabaseProjection(EventTimeline timeline, OperationTable operations, DatabaseTable databases,
+            MigrationHistoryTable migrations) {
         this.timeline = timeline;
         this.operations = operations;
         this.databases = databases;
+        this.migrations = migrations;
     }
 
     void createDatabaseRequested(CreateDatabaseRequested command) {
@@ -49,11 +52,16 @@ class DatabaseProjection {
         timeline.applyOnce(outcome, event -> {
             operations.succeeded(event, OperationType.MIGRATE);
             databases.migrated(event, outcome.getDatabase());
+            migrations.succeeded(event, outcome.getDatabase(), outcome.getCurrentVersion(), outcome.getHistory());
         });
     }
 
+    /** A failed migration shows no database: the instance may not have been available to create it. */
     void migrationFailed(MigrationFailed outcome) {
-        timeline.applyOnce(outcome, event ->
-                operations.failed(event, OperationType.MIGRATE, outcome.getReason(), outcome.getMessage()));
+        timeline.applyOnce(outcome, event -> {
+            operations.failed(event, OperationType.MIGRATE, outcome.getReason(), outcome.getMessage());
+            migrations.failed(event, outcome.getDatabase(), outcome.getReason(), outcome.getFailedVersion(),
+                    outcome.getSqlState(), outcome.getMessage());
+        });
     }
 }

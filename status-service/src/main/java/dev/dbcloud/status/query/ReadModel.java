@@ -9,6 +9,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Reads what the projection wrote; every query is scoped to one tenant. */
 @Component
@@ -20,9 +23,14 @@ class ReadModel {
             "id, type, instance_name, status, error_code, error_message, created_at, updated_at";
 
     private final JdbcClient jdbc;
+    /** For answers read by several queries: one snapshot, so they never mix two states of the read model. */
+    private final TransactionTemplate snapshot;
 
-    ReadModel(JdbcClient jdbc) {
+    ReadModel(JdbcClient jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.snapshot = new TransactionTemplate(transactionManager);
+        this.snapshot.setReadOnly(true);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
     /** The tenant's instances that are not destroyed, by name. */
@@ -87,8 +95,78 @@ class ReadModel {
                 .list());
     }
 
+    /**
+     * What is known of one database's migrations on an incarnation of an instance.
+     *
+     * @return empty when nothing is known of that database there: it was neither shown to exist, nor migrated, nor
+     *     did a migration of it fail
+     */
+    Optional<MigrationHistory> migrations(Incarnation instance, String database) {
+        return snapshot.execute(status -> {
+            Optional<MigrationHistory.Failure> lastFailure = lastMigrationFailure(instance, database);
+            Optional<LatestSuccess> latestSuccess = jdbc.sql("""
+                            SELECT current_version, succeeded_at FROM migration_histories
+                             WHERE instance_id = :id AND database = :database
+                            """)
+                    .param("id", instance.id())
+                    .param("database", database)
+                    .query((row, number) -> new LatestSuccess(
+                            row.getString("current_version"), instant(row, "succeeded_at")))
+                    .optional();
+            if (latestSuccess.isEmpty() && lastFailure.isEmpty() && !databaseExists(instance, database)) {
+                return Optional.empty();
+            }
+            return Optional.of(new MigrationHistory(database,
+                    latestSuccess.map(LatestSuccess::currentVersion).orElse(null),
+                    latestSuccess.map(LatestSuccess::at).orElse(null),
+                    latestSuccess.isPresent() ? appliedMigrations(instance, database) : List.of(),
+                    lastFailure.orElse(null)));
+        });
+    }
+
+    private List<MigrationHistory.Applied> appliedMigrations(Incarnation instance, String database) {
+        return jdbc.sql("""
+                        SELECT version, description, checksum, applied_at, duration_millis FROM applied_migrations
+                         WHERE instance_id = :id AND database = :database ORDER BY ordinal
+                        """)
+                .param("id", instance.id())
+                .param("database", database)
+                .query((row, number) -> new MigrationHistory.Applied(
+                        row.getString("version"),
+                        row.getString("description"),
+                        row.getObject("checksum", Integer.class),
+                        instant(row, "applied_at"),
+                        row.getLong("duration_millis")))
+                .list();
+    }
+
+    private Optional<MigrationHistory.Failure> lastMigrationFailure(Incarnation instance, String database) {
+        return jdbc.sql("""
+                        SELECT operation_id, failed_version, reason, sql_state, message, occurred_at
+                          FROM migration_failures WHERE instance_id = :id AND database = :database
+                        """)
+                .param("id", instance.id())
+                .param("database", database)
+                .query((row, number) -> new MigrationHistory.Failure(
+                        row.getObject("operation_id", UUID.class),
+                        row.getString("failed_version"),
+                        row.getString("reason"),
+                        row.getString("sql_state"),
+                        row.getString("message"),
+                        instant(row, "occurred_at")))
+                .optional();
+    }
+
+    private boolean databaseExists(Incarnation instance, String database) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM databases WHERE instance_id = :id AND name = :database)")
+                .param("id", instance.id())
+                .param("database", database)
+                .query(Boolean.class)
+                .single();
+    }
+
     /** The tenant's current instance of that name: the one not destroyed. */
-    private Optional<Incarnation> current(String tenant, String name) {
+    Optional<Incarnation> current(String tenant, String name) {
         return jdbc.sql("""
                         SELECT id, created_at FROM instances
                          WHERE tenant = :tenant AND name = :name AND status <> 'DESTROYED'
@@ -129,6 +207,10 @@ class ReadModel {
     }
 
     /** One instance's row, which its databases belong to, and since when it exists. */
-    private record Incarnation(UUID id, OffsetDateTime createdAt) {
+    record Incarnation(UUID id, OffsetDateTime createdAt) {
+    }
+
+    /** The latest success stored for a database. */
+    private record LatestSuccess(String currentVersion, Instant at) {
     }
 }

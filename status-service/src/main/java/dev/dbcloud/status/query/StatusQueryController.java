@@ -45,6 +45,19 @@ class StatusQueryController {
         return found(readModel.databases(tenant, name), "instance_not_found", "No instance named " + name);
     }
 
+    /**
+     * 404 {@code instance_not_found} without a current instance of that name; 404 {@code database_not_found} when
+     * nothing is known of the database on it.
+     */
+    @GetMapping("/instances/{name}/databases/{database}/migrations")
+    MigrationHistory migrations(@PathVariable String tenant, @PathVariable String name,
+            @PathVariable String database) {
+        ReadModel.Incarnation instance = found(readModel.current(tenant, name), "instance_not_found",
+                "No instance named " + name);
+        return found(readModel.migrations(instance, database), "database_not_found",
+                "No database named " + database + " on instance " + name);
+    }
+
     /** An id that is not a UUID names no operation: 404, like any other unknown id. */
     @GetMapping("/operations/{id}")
     Operation operation(@PathVariable String tenant, @PathVariable String id) {

@@ -1,0 +1,40 @@
+package dev.dbcloud.status.query;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What is known of an application database's migrations: its applied history as the latest success reported it, and
+ * its last failure. A later success does not erase the failure; compare {@code lastFailure.occurredAt} with
+ * {@code lastSucceededAt} to tell which came last.
+ *
+ * @param currentVersion the schema version after the latest success; null if none succeeded or it has no version
+ * @param lastSucceededAt when the latest success happened; null if none did
+ * @param applied the applied migrations after the latest success, oldest first; empty if none succeeded
+ * @param lastFailure the latest failure; null if none failed
+ */
+record MigrationHistory(String database, String currentVersion, Instant lastSucceededAt, List<Applied> applied,
+        Failure lastFailure) {
+
+    /**
+     * One applied migration, as Flyway's schema history recorded it.
+     *
+     * @param checksum Flyway's CRC32 checksum of the script; null if it has none
+     */
+    record Applied(String version, String description, Integer checksum, Instant appliedAt, long durationMillis) {
+    }
+
+    /**
+     * A failed migration.
+     *
+     * @param operationId the MIGRATE operation that failed
+     * @param version the version that failed; null if none did (the instance was not available, say)
+     * @param reason the failure event's reason, e.g. {@code SQL_ERROR}
+     * @param sqlState the SQLSTATE PostgreSQL reported; null if none
+     * @param occurredAt when it failed
+     */
+    record Failure(UUID operationId, String version, String reason, String sqlState, String message,
+            Instant occurredAt) {
+    }
+}

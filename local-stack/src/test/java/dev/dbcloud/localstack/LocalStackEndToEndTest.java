@@ -114,12 +114,62 @@ class LocalStackEndToEndTest {
     }
 
     @Test
+    void migratesAnApplicationsDatabaseRecoversFromAFailureAndGuardsAgainstBreakingChanges() throws Exception {
+        assertThat(finished(send("POST", "/v1/instances",
+                "{\"name\":\"app\",\"username\":\"appadmin\",\"password\":\"" + PASSWORD + "\"}")))
+                .contains("\"status\":\"SUCCEEDED\"");
+        String v1 = migration("1", "create orders", "CREATE TABLE orders (id bigint PRIMARY KEY, note text);");
+        String v2 = migration("2", "add total", "ALTER TABLE orders ADD COLUMN total numeric;");
+        String brokenV3 = migration("3", "add index", "CREATE INDEX ON orders (missing_column);");
+        String fixedV3 = migration("3", "add index", "CREATE INDEX ON orders (total);");
+
+        assertThat(finished(migrate(v1, v2, brokenV3)))
+                .contains("\"type\":\"MIGRATE\"", "\"status\":\"FAILED\"", "\"code\":\"SQL_ERROR\"");
+        String history = send("GET", "/v1/instances/app/databases/shop/migrations", null).body();
+        assertThat(history).contains("\"reason\":\"SQL_ERROR\"", "\"sqlState\":\"42703\"", "\"version\":\"3\"",
+                "versions 1, 2 were applied before");
+
+        assertThat(finished(migrate(v1, v2, fixedV3))).contains("\"status\":\"SUCCEEDED\"");
+        assertThat(send("GET", "/v1/instances/app/databases/shop/migrations", null).body())
+                .contains("\"currentVersion\":\"3\"", "\"description\":\"create orders\"", "\"checksum\":")
+                .containsSubsequence("\"version\":\"1\"", "\"version\":\"2\"", "\"version\":\"3\"");
+
+        String dropNote = migration("4", "drop note", "ALTER TABLE orders DROP COLUMN note;");
+        assertThat(finished(migrate(v1, v2, fixedV3, dropNote)))
+                .contains("\"status\":\"FAILED\"", "\"code\":\"BREAKING_CHANGE\"", "note");
+        assertThat(finished(send("POST", "/v1/instances/app/migrations", """
+                {"application": "shop", "allowBreakingChanges": true, "migrations": [%s, %s, %s, %s]}"""
+                .formatted(v1, v2, fixedV3, dropNote)))).contains("\"status\":\"SUCCEEDED\"");
+
+        int port = Integer.parseInt(field(send("GET", "/v1/instances/app", null).body(), "port"));
+        try (Connection shop = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/shop", "appadmin", PASSWORD);
+                ResultSet tables = shop.createStatement().executeQuery(
+                        "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
+            assertThat(tables.next()).isTrue();
+            assertThat(tables.getString(1)).isEqualTo("flyway_schema_history");
+            assertThat(tables.getString(2)).isEqualTo("appadmin");
+            assertThat(tables.next()).isTrue();
+            assertThat(tables.getString(1)).isEqualTo("orders");
+            assertThat(tables.getString(2)).as("what migrations create belongs to the user").isEqualTo("appadmin");
+        }
+    }
+
+    @Test
     void writesOwnerOnlyCredentialsThatTheApiAccepts() throws Exception {
         Path credentials = home.resolve("credentials");
         assertThat(Files.getPosixFilePermissions(credentials)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(credentials)).contains("url=" + stack.gatewayUrl(), "api_key=dbc_", "admin_key=dbc_");
         assertThat(Files.getPosixFilePermissions(home.resolve("keyset.json"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(send("GET", "/v1/instances", null).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> migrate(String... migrations) throws Exception {
+        return send("POST", "/v1/instances/app/migrations",
+                "{\"application\": \"shop\", \"migrations\": [" + String.join(", ", migrations) + "]}");
+    }
+
+    private static String migration(String version, String description, String sql) {
+        return "{\"version\": \"%s\", \"description\": \"%s\", \"sql\": \"%s\"}".formatted(version, description, sql);
     }
 
     /** Long-polls the accepted command's operation until it is final, and answers it. */

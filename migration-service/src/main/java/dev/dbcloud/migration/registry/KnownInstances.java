@@ -1,18 +1,32 @@
 package dev.dbcloud.migration.registry;
 
+import dev.dbcloud.common.EventMetadata;
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.events.InstanceDriverKind;
+import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import java.nio.ByteBuffer;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The instances migrations can run on, as the provisioner announced them. Idempotent: a redelivered or
- * re-emitted announcement changes nothing, and an older one never replaces a newer provisioning of the name.
+ * The instances migrations can run on, as the provisioner announced them: one row per incarnation, named by the
+ * operation that announced it. Idempotent and order-tolerant: a redelivered announcement changes nothing, and an
+ * ending (destroyed, unlinked) ends exactly the incarnations announced before it happened, whichever of the two
+ * arrives first, so a stale event can neither resurrect an ended incarnation nor end a newer one.
  */
 @Repository
 public class KnownInstances {
+
+    /** The control plane's own role on every local instance (see DESIGN.md, "Instance drivers"). */
+    static final String LOCAL_CONTROL_ROLE = "dbosadmin";
 
     private final JdbcClient jdbc;
 
@@ -21,24 +35,82 @@ public class KnownInstances {
     }
 
     public void provisioned(InstanceProvisioned event) {
+        boolean linked = event.getDriver() == InstanceDriverKind.LINKED;
+        announce(EventMetadata.of(event), linked ? KnownInstance.Driver.LINKED : KnownInstance.Driver.LOCAL,
+                event.getHostName(), event.getPort(),
+                linked ? event.getAdminUsername() : LOCAL_CONTROL_ROLE, event.getAdminUsername(),
+                event.getControlPasswordCiphertext());
+    }
+
+    public void linked(InstanceLinked event) {
+        announce(EventMetadata.of(event), KnownInstance.Driver.LINKED, event.getHostName(), event.getPort(),
+                event.getAdminRole(), event.getAdminRole(), event.getControlPasswordCiphertext());
+    }
+
+    /** Records a destroy or an unlink; it ends every incarnation of the name announced before it happened. */
+    public void ended(EventMetadata event) {
         jdbc.sql("""
-                INSERT INTO known_instances (tenant, name, operation_id, host_name, port, admin_username,
-                                             control_password_ciphertext, provisioned_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (tenant, name) DO UPDATE SET
-                    operation_id = excluded.operation_id, host_name = excluded.host_name, port = excluded.port,
-                    admin_username = excluded.admin_username,
-                    control_password_ciphertext = excluded.control_password_ciphertext,
-                    provisioned_at = excluded.provisioned_at
-                WHERE known_instances.provisioned_at < excluded.provisioned_at""")
-                .params(event.getTenant(), event.getInstanceName(), UUID.fromString(event.getOperationId()),
-                        event.getHostName(), event.getPort(), event.getAdminUsername(),
-                        toBytes(event.getControlPasswordCiphertext()),
-                        OffsetDateTime.ofInstant(event.getOccurredAt(), ZoneOffset.UTC))
+                INSERT INTO instance_endings (operation_id, tenant, name, event_type, occurred_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (operation_id) DO NOTHING""")
+                .params(event.operationId(), event.instance().tenant(), event.instance().name(), event.type(),
+                        utc(event.occurredAt()))
                 .update();
     }
 
-    private static byte[] toBytes(java.nio.ByteBuffer buffer) {
+    /** The incarnation migrations run on: the latest one announced that no ending has ended. */
+    public Optional<KnownInstance> live(InstanceRef instance) {
+        return jdbc.sql("""
+                SELECT operation_id, tenant, name, driver, host_name, port, control_role, owner_role,
+                       control_password_ciphertext, announced_at
+                FROM known_instances k
+                WHERE tenant = ? AND name = ?
+                  AND NOT EXISTS (SELECT 1 FROM instance_endings e
+                                  WHERE e.tenant = k.tenant AND e.name = k.name AND e.occurred_at >= k.announced_at)
+                ORDER BY announced_at DESC
+                LIMIT 1""")
+                .params(instance.tenant(), instance.name())
+                .query(KnownInstances::map)
+                .optional();
+    }
+
+    /**
+     * An incarnation is announced again when the provisioner re-emits its outcome; the first announcement dates it,
+     * and the latest details (the same, unless the server moved) are kept.
+     */
+    private void announce(EventMetadata event, KnownInstance.Driver driver, String hostName, int port,
+            String controlRole, String ownerRole, ByteBuffer ciphertext) {
+        jdbc.sql("""
+                INSERT INTO known_instances (operation_id, tenant, name, driver, host_name, port, control_role,
+                                             owner_role, control_password_ciphertext, announced_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (operation_id) DO UPDATE SET
+                    host_name = excluded.host_name, port = excluded.port,
+                    control_password_ciphertext = excluded.control_password_ciphertext,
+                    announced_at = LEAST(known_instances.announced_at, excluded.announced_at)""")
+                .params(event.operationId(), event.instance().tenant(), event.instance().name(), driver.name(),
+                        hostName, port, controlRole, ownerRole, toBytes(ciphertext), utc(event.occurredAt()))
+                .update();
+    }
+
+    private static KnownInstance map(ResultSet row, int number) throws SQLException {
+        return new KnownInstance(
+                row.getObject("operation_id", UUID.class),
+                new InstanceRef(row.getString("tenant"), row.getString("name")),
+                KnownInstance.Driver.valueOf(row.getString("driver")),
+                row.getString("host_name"),
+                row.getInt("port"),
+                row.getString("control_role"),
+                row.getString("owner_role"),
+                row.getBytes("control_password_ciphertext"),
+                row.getObject("announced_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static byte[] toBytes(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;

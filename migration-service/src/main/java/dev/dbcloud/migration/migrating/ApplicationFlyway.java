@@ -1,0 +1,72 @@
+package dev.dbcloud.migration.migrating;
+
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.postgresql.core.Utils;
+
+/**
+ * Flyway, configured for one application's database and one request's scripts: versioned SQL migrations only,
+ * each in its own transaction, never out of order, never a baseline, never a clean. Scripts are taken literally
+ * (no placeholders): {@code ${...}} in a user's SQL means what PostgreSQL makes of it.
+ *
+ * <p>The schema history lives in {@value #SCHEMA}, named rather than taken from the search path: with
+ * {@code "$user"} first on it, a migration creating a schema named like the owner would otherwise move Flyway's
+ * history there on the next run, and every migration would look pending again. Flyway puts {@value #SCHEMA}
+ * first on the search path while migrating.
+ */
+final class ApplicationFlyway {
+
+    static final String SCHEMA = "public";
+
+    /** Where no migrations are: the scripts come from the request, never from the class path. */
+    private static final String NO_LOCATION = "classpath:dev/dbcloud/migration/migrating/none";
+
+    /**
+     * @param dataSource sessions on the application's database
+     * @param owner the role every session switches to before any migration runs, or null to stay the login role
+     * @param target the last version to apply
+     */
+    static Flyway migrating(DataSource dataSource, String owner, RequestedScripts scripts, MigrationVersion target) {
+        return configure(dataSource, owner, scripts).target(target).load();
+    }
+
+    /** For validating what was applied before: pending migrations and applied ones newer than the request pass. */
+    static Flyway validating(DataSource dataSource, String owner, RequestedScripts scripts) {
+        return configure(dataSource, owner, scripts).ignoreMigrationPatterns("*:future", "*:pending").load();
+    }
+
+    private static FluentConfiguration configure(DataSource dataSource, String owner, RequestedScripts scripts) {
+        return Flyway.configure(ApplicationFlyway.class.getClassLoader())
+                .dataSource(dataSource)
+                .initSql(owner == null ? null : "SET ROLE " + quote(owner))
+                .defaultSchema(SCHEMA)
+                .resourceProvider(scripts)
+                .javaMigrationClassProvider(List::of)
+                .locations(NO_LOCATION)
+                .failOnMissingLocations(false)
+                .skipDefaultCallbacks(true)
+                .placeholderReplacement(false)
+                .validateMigrationNaming(true)
+                .validateOnMigrate(true)
+                .cleanDisabled(true)
+                .outOfOrder(false)
+                .baselineOnMigrate(false)
+                .group(false)
+                .mixed(false)
+                .connectRetries(0);
+    }
+
+    private static String quote(String identifier) {
+        try {
+            return Utils.escapeIdentifier(null, identifier).toString();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalArgumentException("not an identifier: " + identifier, e);
+        }
+    }
+
+    private ApplicationFlyway() {
+    }
+}

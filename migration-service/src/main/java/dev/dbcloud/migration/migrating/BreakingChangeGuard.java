@@ -1,0 +1,135 @@
+package dev.dbcloud.migration.migrating;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
+import org.postgresql.PGConnection;
+
+/**
+ * Finds the pending migrations that would break clients of the current schema (the previous version of an
+ * application, still running while the new one rolls out): a dropped or renamed table or column, or a column whose
+ * type changed. It does not guess from the SQL's text: it runs the pending migrations, in order and statement by
+ * statement, in one transaction as the owner role, compares the catalog before and after each migration, and rolls
+ * everything back. It runs them as Flyway would: as the owner, with Flyway's schema first on the search path.
+ *
+ * <p>Each migration commits as a whole, so what counts is its net effect: a column dropped and added again within
+ * one migration is dropped (its data is gone), a view dropped and created again under its name is the same view.
+ * A change is blamed on the first statement after which it shows.
+ *
+ * <p>Limits: statements that cannot run in a transaction ({@code CREATE INDEX CONCURRENTLY}, say) and
+ * {@code COPY ... FROM STDIN} are not run, as neither changes a table's shape. A statement that fails in the dry
+ * run stops it there (see {@link Unverifiable}). The dry run takes the locks the migrations take, for as long as it
+ * runs, bounded by the session's {@code lock_timeout} and {@code statement_timeout}.
+ */
+final class BreakingChangeGuard {
+
+    sealed interface Inspection {
+    }
+
+    /** No pending migration would break a client. */
+    record Clean() implements Inspection {
+    }
+
+    /** The first pending migration that would break a client, what it breaks and the statement that does. */
+    record Breaking(MigrationVersion version, List<String> changes, ScriptStatements.Statement statement)
+            implements Inspection {
+    }
+
+    /** A statement ends the transaction it runs in: the migration cannot commit or roll back as a whole. */
+    record EndsTransaction(MigrationVersion version, ScriptStatements.Statement statement) implements Inspection {
+    }
+
+    /**
+     * A statement failed in the dry run, so neither it nor anything after it was inspected; the migrations before it
+     * (index {@code 0} to {@code index - 1} of the pending ones) were, and break nothing.
+     */
+    record Unverifiable(int index, MigrationVersion version, String reason) implements Inspection {
+    }
+
+    /**
+     * @param session a session on the application's database, as the login migrations run under; left as found
+     * @param owner the role to act as, or null to stay the login role
+     * @param pending the pending migrations' scripts, in the order Flyway applies them
+     */
+    static Inspection inspect(Connection session, String owner, List<RequestedScripts.Script> pending)
+            throws SQLException {
+        boolean autoCommit = session.getAutoCommit();
+        session.setAutoCommit(false);
+        try (Statement statement = session.createStatement()) {
+            if (owner != null) {
+                statement.execute("SET LOCAL ROLE " + session.unwrap(PGConnection.class).escapeIdentifier(owner));
+            }
+            // As Flyway does while migrating: its schema first, the search path kept after it.
+            statement.execute("SELECT pg_catalog.set_config('search_path', "
+                    + "pg_catalog.quote_ident('" + ApplicationFlyway.SCHEMA + "') || ', ' || "
+                    + "pg_catalog.current_setting('search_path'), true)");
+            long transaction = transactionId(statement);
+            for (int index = 0; index < pending.size(); index++) {
+                RequestedScripts.Script script = pending.get(index);
+                Inspection inspection = inspect(session, statement, transaction, index, script);
+                if (!(inspection instanceof Clean)) {
+                    return inspection;
+                }
+            }
+            return new Clean();
+        } finally {
+            session.rollback();
+            session.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static Inspection inspect(Connection session, Statement statement, long transaction, int index,
+            RequestedScripts.Script script) throws SQLException {
+        List<ScriptStatements.Statement> statements;
+        try {
+            statements = ScriptStatements.of(script);
+        } catch (FlywayException e) {
+            return new Unverifiable(index, script.version(), "the script cannot be parsed");
+        }
+        CatalogSnapshot before = CatalogSnapshot.take(session);
+        CatalogSnapshot after = before;
+        Map<String, ScriptStatements.Statement> firstShownBy = new LinkedHashMap<>();
+        for (ScriptStatements.Statement sql : statements) {
+            if (!sql.inTransaction() || sql.copiesData()) {
+                continue;
+            }
+            if (sql.controlsTransaction()) {
+                // Run here, it would commit the dry run.
+                return new EndsTransaction(script.version(), sql);
+            }
+            try {
+                statement.execute(sql.sql());
+            } catch (SQLException e) {
+                return new Unverifiable(index, script.version(), "SQLSTATE " + e.getSQLState());
+            }
+            if (transactionId(statement) != transaction) {
+                // The parser and the server disagreed on where a statement ends; what ran has been committed.
+                return new EndsTransaction(script.version(), sql);
+            }
+            after = CatalogSnapshot.take(session);
+            for (String change : before.breakingChangesTo(after)) {
+                firstShownBy.putIfAbsent(change, sql);
+            }
+        }
+        List<String> changes = before.breakingChangesTo(after);
+        if (changes.isEmpty()) {
+            return new Clean();
+        }
+        return new Breaking(script.version(), changes, firstShownBy.get(changes.get(0)));
+    }
+
+    private static long transactionId(Statement statement) throws SQLException {
+        try (var row = statement.executeQuery("SELECT pg_catalog.txid_current()")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private BreakingChangeGuard() {
+    }
+}

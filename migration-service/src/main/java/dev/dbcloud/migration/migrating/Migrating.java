@@ -1,0 +1,179 @@
+package dev.dbcloud.migration.migrating;
+
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.common.secrets.ControlPasswordCipher;
+import dev.dbcloud.events.MigrateRequested;
+import dev.dbcloud.events.Migration;
+import dev.dbcloud.events.MigrationFailed;
+import dev.dbcloud.events.MigrationFailureReason;
+import dev.dbcloud.events.MigrationSucceeded;
+import dev.dbcloud.migration.registry.KnownInstance;
+import dev.dbcloud.migration.registry.KnownInstances;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Applying a request's migrations to an application's database, once per operation: a redelivered request
+ * re-emits its outcome. Emits {@code MigrationSucceeded} or {@code MigrationFailed} (with a reason) on
+ * {@code dbcloud.instance-events} through the outbox.
+ */
+@Service
+public class Migrating {
+
+    private static final Logger log = LoggerFactory.getLogger(Migrating.class);
+
+    private final KnownInstances instances;
+    private final HandledOperations handled;
+    private final ControlPasswordCipher cipher;
+    private final MigrationProperties properties;
+    private final Clock clock;
+
+    Migrating(KnownInstances instances, HandledOperations handled, ControlPasswordCipher cipher,
+            MigrationProperties properties, Clock clock) {
+        this.instances = instances;
+        this.handled = handled;
+        this.cipher = cipher;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    public void migrate(MigrateRequested command) {
+        UUID operationId = UUID.fromString(command.getOperationId());
+        if (handled.reEmit(operationId)) {
+            log.info("Re-emitted the outcome of migration {}", operationId);
+            return;
+        }
+        Optional<MigrationRun.Refused> invalid = invalid(command.getMigrations());
+        if (invalid.isPresent()) {
+            handled.emit(operationId, List.of(), failed(command, invalid.get()));
+            return;
+        }
+        InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
+        Optional<KnownInstance> instance = awaitInstance(ref);
+        if (instance.isEmpty()) {
+            handled.emit(operationId, List.of(), failed(command, new MigrationRun.Refused(false,
+                    MigrationFailureReason.INSTANCE_NOT_AVAILABLE, null, null, "no available instance is named "
+                            + ref.name() + " (waited " + properties.instanceWait().toSeconds() + "s for it)")));
+            return;
+        }
+        Instant started = clock.instant();
+        MigrationRun.Result result = run(instance.get(), command);
+        long durationMillis = clock.millis() - started.toEpochMilli();
+        // No DatabaseCreated, even when the run created the database: it would travel on another topic than the
+        // MigrateRequested it belongs to, and a reader could take it for a CREATE_DATABASE operation of that id.
+        // MigrationSucceeded names the database, which is how readers learn it exists.
+        List<SpecificRecordBase> facts = List.of();
+        if (result instanceof MigrationRun.Applied applied) {
+            log.info("Migrated {} on {}: applied {}, now at version {}", command.getAppDbName(), ref,
+                    applied.appliedVersions(), applied.currentVersion());
+            handled.emit(operationId, facts, succeeded(command, applied, durationMillis));
+        } else {
+            MigrationRun.Refused refused = (MigrationRun.Refused) result;
+            log.info("Migrating {} on {} failed: {} {}", command.getAppDbName(), ref, refused.reason(),
+                    refused.message());
+            handled.emit(operationId, facts, failed(command, refused));
+        }
+    }
+
+    private MigrationRun.Result run(KnownInstance instance, MigrateRequested command) {
+        String password = cipher.decrypt(instance.instance(), instance.controlPasswordCiphertext());
+        ServerLogin control = new ServerLogin(instance.hostName(), instance.port(), instance.controlRole(), password,
+                properties.connectTimeout(), properties.statementTimeout(), properties.lockTimeout());
+        return new MigrationRun(instance, control, command.getAppDbName(),
+                new RequestedScripts(command.getMigrations()), command.getAllowBreakingChanges()).run();
+    }
+
+    /** What the gateway validates, checked again: this service acts on what it is sent, whoever sent it. */
+    private static Optional<MigrationRun.Refused> invalid(List<Migration> migrations) {
+        if (migrations.isEmpty()) {
+            return Optional.of(invalid(null, "the request holds no migration"));
+        }
+        Map<MigrationVersion, String> versions = new HashMap<>();
+        for (Migration migration : migrations) {
+            MigrationVersion version;
+            try {
+                version = MigrationVersion.fromVersion(migration.getVersion());
+            } catch (FlywayException | IllegalArgumentException e) {
+                return Optional.of(invalid(migration.getVersion(), "\"" + migration.getVersion()
+                        + "\" is not a version (numbers separated by dots or underscores)"));
+            }
+            String previous = versions.putIfAbsent(version, migration.getVersion());
+            if (previous != null) {
+                return Optional.of(invalid(migration.getVersion(), "versions " + previous + " and "
+                        + migration.getVersion() + " are the same version"));
+            }
+            if (migration.getDescription().isBlank() || migration.getSql().isBlank()) {
+                return Optional.of(invalid(migration.getVersion(), "version " + migration.getVersion()
+                        + " needs a description and a script"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static MigrationRun.Refused invalid(String version, String message) {
+        return new MigrationRun.Refused(false, MigrationFailureReason.INVALID_MIGRATION, version, null, message);
+    }
+
+    /**
+     * The instance, once the registry knows it. A request can overtake the outcome that announces its instance
+     * (they travel on different topics), so it waits a bounded time for it.
+     */
+    private Optional<KnownInstance> awaitInstance(InstanceRef ref) {
+        long deadline = System.nanoTime() + properties.instanceWait().toNanos();
+        while (true) {
+            Optional<KnownInstance> instance = instances.live(ref);
+            if (instance.isPresent() || System.nanoTime() - deadline >= 0) {
+                return instance;
+            }
+            try {
+                Thread.sleep(properties.instancePoll().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for instance " + ref, e);
+            }
+        }
+    }
+
+    private MigrationSucceeded succeeded(MigrateRequested command, MigrationRun.Applied applied, long durationMillis) {
+        return MigrationSucceeded.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(command.getOperationId())
+                .setTenant(command.getTenant())
+                .setInstanceName(command.getInstanceName())
+                .setOccurredAt(clock.instant())
+                .setApplication(command.getApplication())
+                .setDatabase(command.getAppDbName())
+                .setAppliedVersions(applied.appliedVersions())
+                .setCurrentVersion(applied.currentVersion())
+                .setDurationMillis(durationMillis)
+                .setHistory(applied.history())
+                .build();
+    }
+
+    private MigrationFailed failed(MigrateRequested command, MigrationRun.Refused refused) {
+        return MigrationFailed.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(command.getOperationId())
+                .setTenant(command.getTenant())
+                .setInstanceName(command.getInstanceName())
+                .setOccurredAt(clock.instant())
+                .setApplication(command.getApplication())
+                .setDatabase(command.getAppDbName())
+                .setReason(refused.reason())
+                .setFailedVersion(refused.failedVersion())
+                .setSqlState(refused.sqlState())
+                .setMessage(refused.message())
+                .build();
+    }
+}

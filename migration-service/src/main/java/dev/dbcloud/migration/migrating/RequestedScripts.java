@@ -1,0 +1,102 @@
+package dev.dbcloud.migration.migrating;
+
+import dev.dbcloud.events.Migration;
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.resource.LoadableResource;
+
+/**
+ * The migrations of a request as the SQL scripts Flyway would find in a folder: {@code V<version>__<description>.sql}.
+ * Flyway reads nothing else (no class path, no file system), and resolves, checksums and validates these as usual.
+ */
+final class RequestedScripts implements ResourceProvider {
+
+    private final List<Script> scripts;
+
+    RequestedScripts(List<Migration> migrations) {
+        this.scripts = migrations.stream().map(Script::of).toList();
+    }
+
+    /** The script of a version, as Flyway compares versions ({@code 1.0} is {@code 1}). */
+    Optional<Script> script(MigrationVersion version) {
+        return scripts.stream().filter(script -> script.version().equals(version)).findFirst();
+    }
+
+    @Override
+    public LoadableResource getResource(String name) {
+        return scripts.stream().filter(script -> script.getFilename().equals(name)).findFirst().orElse(null);
+    }
+
+    @Override
+    public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
+        return scripts.stream()
+                .filter(script -> script.getFilename().startsWith(prefix)
+                        && Arrays.stream(suffixes).anyMatch(script.getFilename()::endsWith))
+                .map(LoadableResource.class::cast)
+                .toList();
+    }
+
+    /**
+     * One migration as a script resource. Flyway reads the description back from the name, turning underscores
+     * into spaces; spaces become underscores here so the name has none, and the description survives the trip.
+     */
+    static final class Script extends LoadableResource {
+
+        private final MigrationVersion version;
+        private final String name;
+        private final String sql;
+
+        private Script(MigrationVersion version, String name, String sql) {
+            this.version = version;
+            this.name = name;
+            this.sql = sql;
+        }
+
+        /** @throws org.flywaydb.core.api.FlywayException when the version is not one Flyway can read */
+        static Script of(Migration migration) {
+            MigrationVersion version = MigrationVersion.fromVersion(migration.getVersion());
+            String description = migration.getDescription().strip().replace(' ', '_').replace('/', '_')
+                    .replace('\\', '_');
+            return new Script(version, "V" + migration.getVersion() + "__" + description + ".sql", migration.getSql());
+        }
+
+        MigrationVersion version() {
+            return version;
+        }
+
+        String sql() {
+            return sql;
+        }
+
+        @Override
+        public Reader read() {
+            return new StringReader(sql);
+        }
+
+        @Override
+        public String getAbsolutePath() {
+            return name;
+        }
+
+        @Override
+        public String getAbsolutePathOnDisk() {
+            return name;
+        }
+
+        @Override
+        public String getFilename() {
+            return name;
+        }
+
+        @Override
+        public String getRelativePath() {
+            return name;
+        }
+    }
+}

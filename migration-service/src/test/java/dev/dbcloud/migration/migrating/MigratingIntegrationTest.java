@@ -1,0 +1,341 @@
+package dev.dbcloud.migration.migrating;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.events.AppliedMigration;
+import dev.dbcloud.events.DatabaseCreated;
+import dev.dbcloud.events.MigrateRequested;
+import dev.dbcloud.events.Migration;
+import dev.dbcloud.events.MigrationFailed;
+import dev.dbcloud.events.MigrationFailureReason;
+import dev.dbcloud.events.MigrationSucceeded;
+import dev.dbcloud.migration.MigrationServiceIntegrationTest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
+
+    private static final Migration ORDERS = migration("1", "create orders",
+            "CREATE TABLE orders (id bigint PRIMARY KEY, note text, amount integer);");
+    private static final Migration CUSTOMERS = migration("2", "create customers",
+            "CREATE TABLE customers (id bigint PRIMARY KEY, name text);");
+
+    @Test
+    void createsTheDatabaseAndAppliesTheMigrationsAsItsOwner() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        MigrateRequested command = migrateCommand(instance, database, false, ORDERS, CUSTOMERS,
+                migration("2.1", "add customer email and index",
+                        "ALTER TABLE customers ADD COLUMN email text; CREATE INDEX customers_email ON customers (email);"));
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class, command);
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("1", "2", "2.1");
+        assertThat(succeeded.getCurrentVersion()).isEqualTo("2.1");
+        assertThat(succeeded.getDatabase()).isEqualTo(database);
+        assertThat(succeeded.getHistory()).extracting(AppliedMigration::getVersion, AppliedMigration::getDescription)
+                .containsExactly(tuple("1", "create orders"),
+                        tuple("2", "create customers"),
+                        tuple("2.1", "add customer email and index"));
+        assertThat(succeeded.getHistory()).allSatisfy(applied -> {
+            assertThat(applied.getChecksum()).isNotNull();
+            assertThat(applied.getAppliedAt()).isBetween(before.minusSeconds(5), Instant.now().plusSeconds(5));
+        });
+        assertThat(events(command.getOperationId())).noneMatch(DatabaseCreated.class::isInstance);
+
+        assertThat(query(database, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"))
+                .containsExactly(List.of("customers", OWNER), List.of("flyway_schema_history", OWNER),
+                        List.of("orders", OWNER));
+        assertThat(query(database, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"))
+                .containsExactly(List.of(OWNER));
+        assertThat(query(database, "SELECT count(*) FROM pg_database d, aclexplode(d.datacl) acl "
+                + "WHERE d.datname = current_database() AND acl.grantee = 0")).containsExactly(List.of("0"));
+        assertThat(query(database, "SELECT DISTINCT installed_by FROM flyway_schema_history"))
+                .containsExactly(List.of(OWNER));
+    }
+
+    @Test
+    void aFailedMigrationLeavesTheOnesBeforeItAppliedAndTheFixedSetAppliesOnlyIt() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        Migration broken = migration("3", "add notes",
+                "CREATE TABLE notes (id bigint);\nALTER TABLE missing ADD COLUMN note text;");
+
+        MigrationFailed failed = migrate(MigrationFailed.class,
+                migrateCommand(instance, database, false, ORDERS, CUSTOMERS, broken));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.SQL_ERROR);
+        assertThat(failed.getFailedVersion()).isEqualTo("3");
+        assertThat(failed.getSqlState()).isEqualTo("42P01");
+        assertThat(failed.getMessage()).contains("version 3", "line 2", "relation \"missing\" does not exist")
+                .doesNotContain(CONTROL_PASSWORD);
+        assertThat(appliedVersions(database)).containsExactly("1", "2");
+        assertThat(query(database, "SELECT count(*) FROM flyway_schema_history WHERE version = '3'"))
+                .containsExactly(List.of("0"));
+        assertThat(query(database, "SELECT to_regclass('public.notes') IS NULL")).containsExactly(List.of("t"));
+
+        Migration fixed = migration("3", "add notes", "CREATE TABLE notes (id bigint);");
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class,
+                migrateCommand(instance, database, false, ORDERS, CUSTOMERS, fixed));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("3");
+        assertThat(succeeded.getHistory()).extracting(AppliedMigration::getVersion).containsExactly("1", "2", "3");
+        assertThat(appliedVersions(database)).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void sendingAppliedMigrationsAgainAppliesNothingAndSucceeds() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        MigrationSucceeded first = migrate(MigrationSucceeded.class,
+                migrateCommand(instance, database, false, ORDERS, CUSTOMERS));
+
+        MigrateRequested again = migrateCommand(instance, database, false, ORDERS, CUSTOMERS);
+        MigrationSucceeded second = migrate(MigrationSucceeded.class, again);
+
+        assertThat(second.getAppliedVersions()).isEmpty();
+        assertThat(second.getCurrentVersion()).isEqualTo("2");
+        assertThat(second.getHistory()).isEqualTo(first.getHistory());
+        assertThat(events(again.getOperationId())).noneMatch(DatabaseCreated.class::isInstance);
+        assertThat(appliedVersions(database)).containsExactly("1", "2");
+    }
+
+    @Test
+    void aChangedScriptOfAnAppliedVersionFailsWithAChecksumMismatch() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+
+        Migration changed = migration("1", "create orders",
+                "CREATE TABLE orders (id bigint PRIMARY KEY, note text, amount integer, extra text);");
+        MigrationFailed failed = migrate(MigrationFailed.class,
+                migrateCommand(instance, database, false, changed, CUSTOMERS));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.CHECKSUM_MISMATCH);
+        assertThat(failed.getFailedVersion()).isEqualTo("1");
+        assertThat(appliedVersions(database)).containsExactly("1");
+    }
+
+    static Stream<Arguments> breakingChanges() {
+        return Stream.of(
+                Arguments.of("ALTER TABLE orders DROP COLUMN note;", "column public.orders.note dropped"),
+                Arguments.of("ALTER TABLE orders RENAME COLUMN note TO remark;",
+                        "column public.orders.note renamed to remark"),
+                Arguments.of("ALTER TABLE orders ALTER COLUMN amount TYPE bigint;",
+                        "column public.orders.amount type changed from integer to bigint"),
+                Arguments.of("DROP TABLE orders;", "table public.orders dropped"),
+                Arguments.of("ALTER TABLE orders RENAME TO purchases;", "table public.orders renamed to public.purchases"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("breakingChanges")
+    void refusesABreakingChangeNamingWhatItBreaksAndAppliesNothing(String change, String named) throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+        String statement = change.substring(0, change.length() - 1);
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                CUSTOMERS, migration("3", "change orders", "CREATE TABLE archive (id bigint);\n" + change)));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.BREAKING_CHANGE);
+        assertThat(failed.getFailedVersion()).isEqualTo("3");
+        assertThat(failed.getMessage()).contains(named, "line 2: " + statement);
+        assertThat(appliedVersions(database)).containsExactly("1");
+        assertThat(query(database, "SELECT column_name, data_type FROM information_schema.columns "
+                + "WHERE table_name = 'orders' ORDER BY ordinal_position"))
+                .containsExactly(List.of("id", "bigint"), List.of("note", "text"), List.of("amount", "integer"));
+        assertThat(query(database, "SELECT to_regclass('public.customers') IS NULL")).containsExactly(List.of("t"));
+    }
+
+    @Test
+    void appliesABreakingChangeWhenTheRequestAllowsIt() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class, migrateCommand(instance, database, true,
+                ORDERS, migration("2", "drop note", "ALTER TABLE orders DROP COLUMN note;")));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("2");
+        assertThat(query(database, "SELECT count(*) FROM information_schema.columns "
+                + "WHERE table_name = 'orders' AND column_name = 'note'")).containsExactly(List.of("0"));
+    }
+
+    @Test
+    void aMigrationTheDryRunCannotRunYetIsInspectedOnceTheOnesBeforeItAreApplied() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        Migration states = migration("1", "states",
+                "CREATE TYPE state AS ENUM ('new'); CREATE TABLE orders (id bigint, state state);");
+        Migration paid = migration("2", "paid", "ALTER TYPE state ADD VALUE 'paid';");
+        // A value added to an enum cannot be used before its transaction commits, so a dry run of versions 2 and 3
+        // in one transaction stops at 3; 3 runs once 2 is applied.
+        Migration payAll = migration("3", "pay all", "UPDATE orders SET state = 'paid';");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, states));
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class,
+                migrateCommand(instance, database, false, states, paid, payAll));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("2", "3");
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, states, paid,
+                payAll, migration("4", "sent", "ALTER TYPE state ADD VALUE 'sent';"),
+                migration("5", "send all", "UPDATE orders SET state = 'sent';\nALTER TABLE orders DROP COLUMN state;")));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.BREAKING_CHANGE);
+        assertThat(failed.getFailedVersion()).isEqualTo("5");
+        assertThat(failed.getMessage()).contains("column public.orders.state dropped", "line 2",
+                "version 4 was applied before");
+        assertThat(appliedVersions(database)).containsExactly("1", "2", "3", "4");
+    }
+
+    @Test
+    void aMigrationCannotLeaveTheOwnerRole() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class, migrateCommand(instance, database, false,
+                migration("1", "escape", "RESET ROLE; CREATE TABLE escaped AS SELECT current_user AS who, "
+                        + "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser;")));
+        assertThat(succeeded.getAppliedVersions()).containsExactly("1");
+        assertThat(query(database, "SELECT superuser FROM escaped")).containsExactly(List.of("f"));
+        assertThat(query(database, "SELECT tableowner FROM pg_tables WHERE tablename = 'escaped'"))
+                .containsExactly(List.of(OWNER));
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false,
+                migration("1", "escape", "RESET ROLE; CREATE TABLE escaped AS SELECT current_user AS who, "
+                        + "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser;"),
+                migration("2", "shell", "RESET ROLE; COPY (SELECT 1) TO PROGRAM 'true';")));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.SQL_ERROR);
+        assertThat(failed.getSqlState()).isEqualTo("42501");
+        assertThat(query("postgres", "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dbosadmin_migrations'"))
+                .containsExactly(List.of("f"));
+    }
+
+    @Test
+    void refusesAMigrationThatCommitsItsOwnTransaction() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                migration("2", "sneaky", "ALTER TABLE orders DROP COLUMN note;\nCOMMIT;\nSELECT 1;")));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.INVALID_MIGRATION);
+        assertThat(failed.getFailedVersion()).isEqualTo("2");
+        assertThat(failed.getMessage()).contains("line 2: COMMIT");
+        assertThat(query(database, "SELECT count(*) FROM information_schema.columns "
+                + "WHERE table_name = 'orders' AND column_name = 'note'")).containsExactly(List.of("1"));
+    }
+
+    @Test
+    void aSchemaNamedLikeTheOwnerLeavesTheHistoryWhereItIs() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        Migration ownSchema = migration("1", "own schema", "CREATE SCHEMA " + OWNER + "; CREATE TABLE things (id bigint);");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ownSchema));
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class, migrateCommand(instance, database, false,
+                ownSchema, migration("2", "more things", "ALTER TABLE things ADD COLUMN name text;")));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("2");
+        assertThat(query(database, "SELECT schemaname, tablename FROM pg_tables WHERE tablename IN "
+                + "('things', 'flyway_schema_history') ORDER BY 2"))
+                .containsExactly(List.of("public", "flyway_schema_history"), List.of("public", "things"));
+    }
+
+    @Test
+    void aVersionBelowAnAppliedOneIsInvalid() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS, CUSTOMERS));
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                migration("1.5", "late", "CREATE TABLE late (id bigint);"), CUSTOMERS));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.INVALID_MIGRATION);
+        assertThat(failed.getFailedVersion()).isEqualTo("1.5");
+        assertThat(appliedVersions(database)).containsExactly("1", "2");
+    }
+
+    @Test
+    void aMigrationBlockedByTheApplicationsLocksTimesOut() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+
+        try (Connection application = server.getDatabase("postgres", database).getConnection()) {
+            application.setAutoCommit(false);
+            try (Statement statement = application.createStatement()) {
+                statement.execute("LOCK TABLE orders IN ACCESS SHARE MODE");
+            }
+            MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                    migration("2", "add status", "ALTER TABLE orders ADD COLUMN status text;")));
+
+            assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.TIMEOUT);
+            assertThat(failed.getFailedVersion()).isEqualTo("2");
+            assertThat(failed.getSqlState()).isEqualTo("55P03");
+            application.rollback();
+        }
+        assertThat(appliedVersions(database)).containsExactly("1");
+    }
+
+    @Test
+    void aRedeliveredRequestEmitsItsOutcomeAgainAndNeverRunsAgain() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        MigrateRequested command = migrateCommand(instance, database, false, ORDERS);
+        MigrationSucceeded first = migrate(MigrationSucceeded.class, command);
+        // Were the request to run again, Flyway would find nothing applied and fail to create orders again.
+        execute(database, "DELETE FROM flyway_schema_history");
+
+        send(command);
+        await().atMost(BOUND).until(() -> events(command.getOperationId()).stream()
+                .filter(MigrationSucceeded.class::isInstance).count() == 2);
+
+        List<MigrationSucceeded> outcomes = events(command.getOperationId()).stream()
+                .filter(MigrationSucceeded.class::isInstance).map(MigrationSucceeded.class::cast).toList();
+        assertThat(outcomes).containsExactly(first, first);
+        assertThat(events(command.getOperationId())).noneMatch(DatabaseCreated.class::isInstance);
+        assertThat(events(command.getOperationId())).noneMatch(MigrationFailed.class::isInstance);
+    }
+
+    @Test
+    void aRequestForAnUnknownInstanceFailsAfterWaitingForIt() {
+        InstanceRef unknown = new InstanceRef(uniqueTenant(), "nowhere");
+        Instant sent = Instant.now();
+
+        MigrationFailed failed = migrate(MigrationFailed.class,
+                migrateCommand(unknown, uniqueDatabase("shop"), false, ORDERS));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.INSTANCE_NOT_AVAILABLE);
+        assertThat(failed.getMessage()).contains("nowhere");
+        assertThat(failed.getOccurredAt()).isAfterOrEqualTo(sent.plus(INSTANCE_WAIT).truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    @Test
+    void aRequestWaitsForTheAnnouncementItOvertook() {
+        InstanceRef instance = new InstanceRef(uniqueTenant(), "late");
+        MigrateRequested command = migrateCommand(instance, uniqueDatabase("shop"), false, ORDERS);
+
+        send(command);
+        publish(provisioned(instance, Instant.now()));
+
+        assertThat(awaitOutcome(MigrationSucceeded.class, command.getOperationId()).getAppliedVersions())
+                .containsExactly("1");
+    }
+}

@@ -1,9 +1,6 @@
 package dev.dbcloud.provisioner;
 
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -15,10 +12,6 @@ class ControlCredentialsConfiguration {
 
     @Bean
     ControlPasswordCipher controlPasswordCipher(@Value("${dbcloud.keyset-file}") Path keysetFile) {
-        try {
-            return ControlPasswordCipher.fromJsonKeyset(Files.readString(keysetFile));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the keyset file " + keysetFile, e);
-        }
+        return ControlPasswordCipher.fromKeysetFile(keysetFile);
     }
 }

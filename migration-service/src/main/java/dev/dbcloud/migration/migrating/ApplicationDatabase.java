@@ -17,21 +17,19 @@ final class ApplicationDatabase {
     private static final String DUPLICATE_DATABASE = "42P04";
 
     /**
-     * Makes sure the database exists; answers whether this call created it. CREATE DATABASE cannot run inside a
+     * Makes sure the database exists. CREATE DATABASE cannot run inside a
      * transaction block, so every statement here commits on its own.
      *
      * @param control a session of the control role on the server's {@code postgres} database
      * @param owner the role to own a new database, or null for the control role itself
      */
-    static boolean ensureExists(Connection control, String database, String owner) throws SQLException {
+    static void ensureExists(Connection control, String database, String owner) throws SQLException {
         PGConnection pg = control.unwrap(PGConnection.class);
         String quoted = pg.escapeIdentifier(database);
-        boolean created = false;
         if (!exists(control, database)) {
             try (Statement statement = control.createStatement()) {
                 statement.execute("CREATE DATABASE " + quoted
                         + (owner == null ? "" : " OWNER " + pg.escapeIdentifier(owner)));
-                created = true;
             } catch (SQLException e) {
                 if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
                     throw e;
@@ -42,7 +40,6 @@ final class ApplicationDatabase {
         try (Statement statement = control.createStatement()) {
             statement.execute("REVOKE ALL ON DATABASE " + quoted + " FROM PUBLIC");
         }
-        return created;
     }
 
     private static boolean exists(Connection connection, String database) throws SQLException {

@@ -5,7 +5,6 @@ import dev.dbcloud.common.serde.EventCodec;
 import dev.dbcloud.messaging.outbox.Outbox;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -44,11 +43,10 @@ class HandledOperations {
     }
 
     /**
-     * Records the outcome of an operation and emits it after the facts that came with it (a database created on
-     * the way), all in one transaction. Should the operation have been recorded meanwhile (a redelivery handled
+     * Records the outcome of an operation and emits it, in one transaction. Should the operation have been recorded meanwhile (a redelivery handled
      * in parallel after a rebalance), the outcome recorded first is emitted again instead.
      */
-    void emit(UUID operationId, List<SpecificRecordBase> facts, SpecificRecordBase outcome) {
+    void emit(UUID operationId, SpecificRecordBase outcome) {
         transactions.executeWithoutResult(tx -> {
             int recorded = jdbc.sql("""
                             INSERT INTO handled_operations (operation_id, outcome_type, outcome, handled_at)
@@ -57,7 +55,6 @@ class HandledOperations {
                     .params(operationId, outcome.getSchema().getName(), codec.encode(outcome), OffsetDateTime.now(clock))
                     .update();
             if (recorded == 1) {
-                facts.forEach(fact -> outbox.append(Topics.INSTANCE_EVENTS, fact));
                 outbox.append(Topics.INSTANCE_EVENTS, outcome);
             } else {
                 outbox.append(Topics.INSTANCE_EVENTS, codec.decode(recorded(operationId).orElseThrow()));

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
 import org.slf4j.Logger;
@@ -26,7 +25,9 @@ import org.springframework.stereotype.Service;
 /**
  * Applying a request's migrations to an application's database, once per operation: a redelivered request
  * re-emits its outcome. Emits {@code MigrationSucceeded} or {@code MigrationFailed} (with a reason) on
- * {@code dbcloud.instance-events} through the outbox.
+ * {@code dbcloud.instance-events} through the outbox; no {@code DatabaseCreated}, even when the run created the
+ * database, since it would travel on another topic than its {@code MigrateRequested} and a reader could take it
+ * for a CREATE_DATABASE operation of that id. {@code MigrationSucceeded} names the database.
  */
 @Service
 public class Migrating {
@@ -56,13 +57,13 @@ public class Migrating {
         }
         Optional<MigrationRun.Refused> invalid = invalid(command.getMigrations());
         if (invalid.isPresent()) {
-            handled.emit(operationId, List.of(), failed(command, invalid.get()));
+            handled.emit(operationId, failed(command, invalid.get()));
             return;
         }
         InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
         Optional<KnownInstance> instance = awaitInstance(ref);
         if (instance.isEmpty()) {
-            handled.emit(operationId, List.of(), failed(command, new MigrationRun.Refused(false,
+            handled.emit(operationId, failed(command, new MigrationRun.Refused(
                     MigrationFailureReason.INSTANCE_NOT_AVAILABLE, null, null, "no available instance is named "
                             + ref.name() + " (waited " + properties.instanceWait().toSeconds() + "s for it)")));
             return;
@@ -70,19 +71,15 @@ public class Migrating {
         Instant started = clock.instant();
         MigrationRun.Result result = run(instance.get(), command);
         long durationMillis = clock.millis() - started.toEpochMilli();
-        // No DatabaseCreated, even when the run created the database: it would travel on another topic than the
-        // MigrateRequested it belongs to, and a reader could take it for a CREATE_DATABASE operation of that id.
-        // MigrationSucceeded names the database, which is how readers learn it exists.
-        List<SpecificRecordBase> facts = List.of();
         if (result instanceof MigrationRun.Applied applied) {
             log.info("Migrated {} on {}: applied {}, now at version {}", command.getAppDbName(), ref,
                     applied.appliedVersions(), applied.currentVersion());
-            handled.emit(operationId, facts, succeeded(command, applied, durationMillis));
+            handled.emit(operationId, succeeded(command, applied, durationMillis));
         } else {
             MigrationRun.Refused refused = (MigrationRun.Refused) result;
             log.info("Migrating {} on {} failed: {} {}", command.getAppDbName(), ref, refused.reason(),
                     refused.message());
-            handled.emit(operationId, facts, failed(command, refused));
+            handled.emit(operationId, failed(command, refused));
         }
     }
 
@@ -122,7 +119,7 @@ public class Migrating {
     }
 
     private static MigrationRun.Refused invalid(String version, String message) {
-        return new MigrationRun.Refused(false, MigrationFailureReason.INVALID_MIGRATION, version, null, message);
+        return new MigrationRun.Refused(MigrationFailureReason.INVALID_MIGRATION, version, null, message);
     }
 
     /**

@@ -52,15 +52,13 @@ final class MigrationRun {
     private static final int SUMMARY_MAX = 1000;
 
     sealed interface Result {
-        /** Whether this run created the application's database. */
-        boolean databaseCreated();
     }
 
-    record Applied(boolean databaseCreated, List<String> appliedVersions, String currentVersion,
+    record Applied(List<String> appliedVersions, String currentVersion,
             List<AppliedMigration> history) implements Result {
     }
 
-    record Refused(boolean databaseCreated, MigrationFailureReason reason, String failedVersion, String sqlState,
+    record Refused(MigrationFailureReason reason, String failedVersion, String sqlState,
             String message) implements Result {
     }
 
@@ -71,7 +69,6 @@ final class MigrationRun {
     private final RequestedScripts scripts;
     private final List<String> applied = new ArrayList<>();
     private ServerLogin migrator;
-    private boolean databaseCreated;
 
     MigrationRun(KnownInstance instance, ServerLogin control, String database, RequestedScripts scripts,
             boolean allowBreakingChanges) {
@@ -86,7 +83,7 @@ final class MigrationRun {
     Result run() {
         boolean separateMigrator = !instance.controlRoleOwns();
         try (Connection server = control.connect("postgres")) {
-            databaseCreated = ApplicationDatabase.ensureExists(server, database,
+            ApplicationDatabase.ensureExists(server, database,
                     separateMigrator ? instance.ownerRole() : null);
             if (separateMigrator) {
                 migrator = MigratorRole.enable(server, control, instance.ownerRole());
@@ -158,7 +155,7 @@ final class MigrationRun {
                             && !info.getState().isFailed())
                     .map(MigrationRun::applied)
                     .toList();
-            return new Applied(databaseCreated, List.copyOf(applied),
+            return new Applied(List.copyOf(applied),
                     successful.isEmpty() ? null : successful.get(successful.size() - 1).getVersion(), successful);
         } catch (FlywayException e) {
             return refused(e);
@@ -194,7 +191,7 @@ final class MigrationRun {
     }
 
     private Refused endsTransaction(MigrationVersion version, ScriptStatements.Statement statement) {
-        return new Refused(databaseCreated, MigrationFailureReason.INVALID_MIGRATION, version.getVersion(), null,
+        return new Refused(MigrationFailureReason.INVALID_MIGRATION, version.getVersion(), null,
                 "version " + version + " controls its transaction (line " + statement.line() + ": "
                         + statement.excerpt() + "); each migration runs in a transaction of its own, so it may not"
                         + " begin, commit or roll back one" + appliedBefore());
@@ -204,7 +201,7 @@ final class MigrationRun {
         List<String> changes = breaking.changes();
         String named = changes.stream().limit(CHANGES_NAMED_MAX).collect(Collectors.joining(", "))
                 + (changes.size() > CHANGES_NAMED_MAX ? " and " + (changes.size() - CHANGES_NAMED_MAX) + " more" : "");
-        return new Refused(databaseCreated, MigrationFailureReason.BREAKING_CHANGE, breaking.version().getVersion(),
+        return new Refused(MigrationFailureReason.BREAKING_CHANGE, breaking.version().getVersion(),
                 null, "version " + breaking.version() + " would break clients of the current schema: " + named
                         + " (line " + breaking.statement().line() + ": " + breaking.statement().excerpt()
                         + "); it was not applied; to apply it anyway, send the migrations again allowing breaking"
@@ -214,7 +211,7 @@ final class MigrationRun {
     private Refused invalid(ValidateResult validation) {
         for (ValidateOutput output : validation.invalidMigrations) {
             if (output.errorDetails != null && output.errorDetails.errorCode == CoreErrorCode.CHECKSUM_MISMATCH) {
-                return new Refused(databaseCreated, MigrationFailureReason.CHECKSUM_MISMATCH, output.version, null,
+                return new Refused(MigrationFailureReason.CHECKSUM_MISMATCH, output.version, null,
                         "the script of version " + output.version + " differs from the one applied (checksum"
                                 + " mismatch); applied migrations never change: restore its script and make the"
                                 + " change in a new version");
@@ -224,11 +221,11 @@ final class MigrationRun {
         if (first == null) {
             String message = validation.errorDetails != null ? validation.errorDetails.errorMessage
                     : validation.getAllErrorMessages();
-            return new Refused(databaseCreated, MigrationFailureReason.INVALID_MIGRATION, null, null,
+            return new Refused(MigrationFailureReason.INVALID_MIGRATION, null, null,
                     scrub(summary(message)));
         }
         String version = first.version == null || first.version.isEmpty() ? null : first.version;
-        return new Refused(databaseCreated, MigrationFailureReason.INVALID_MIGRATION, version, null,
+        return new Refused(MigrationFailureReason.INVALID_MIGRATION, version, null,
                 explain(version, first.errorDetails));
     }
 
@@ -258,7 +255,7 @@ final class MigrationRun {
         }
         SQLException sql = cause(e, SQLException.class);
         if (sql == null) {
-            return new Refused(databaseCreated, MigrationFailureReason.INVALID_MIGRATION, version, null,
+            return new Refused(MigrationFailureReason.INVALID_MIGRATION, version, null,
                     scrub(summary(e.getMessage())) + appliedBefore());
         }
         FlywaySqlScriptException script = cause(e, FlywaySqlScriptException.class);
@@ -271,22 +268,22 @@ final class MigrationRun {
     private Refused refused(SQLException e, String version, String doing) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.equals(QUERY_CANCELED) || state.equals(LOCK_NOT_AVAILABLE) || cause(e, SocketTimeoutException.class) != null) {
-            return new Refused(databaseCreated, MigrationFailureReason.TIMEOUT, version, e.getSQLState(),
+            return new Refused(MigrationFailureReason.TIMEOUT, version, e.getSQLState(),
                     doing + " timed out: " + (state.equals(LOCK_NOT_AVAILABLE) ? "a lock was held longer than "
                             + control.lockTimeout().toSeconds() + "s (lock_timeout)" : "a statement ran longer than "
                             + control.statementTimeout().toSeconds() + "s (statement_timeout)") + appliedBefore());
         }
         if (state.startsWith(CONNECTION_EXCEPTION_CLASS) || state.equals(CANNOT_CONNECT_NOW)) {
-            return new Refused(databaseCreated, MigrationFailureReason.INSTANCE_NOT_AVAILABLE, version, e.getSQLState(),
+            return new Refused(MigrationFailureReason.INSTANCE_NOT_AVAILABLE, version, e.getSQLState(),
                     doing + " failed: the server at " + control.address() + " could not be reached (SQLSTATE "
                             + e.getSQLState() + ")" + appliedBefore());
         }
         if (state.startsWith(INVALID_AUTHORIZATION_CLASS)) {
-            return new Refused(databaseCreated, MigrationFailureReason.INSTANCE_NOT_AVAILABLE, version, e.getSQLState(),
+            return new Refused(MigrationFailureReason.INSTANCE_NOT_AVAILABLE, version, e.getSQLState(),
                     doing + " failed: the server at " + control.address() + " refused the login of "
                             + migrator.role() + " (SQLSTATE " + e.getSQLState() + ")" + appliedBefore());
         }
-        return new Refused(databaseCreated, MigrationFailureReason.SQL_ERROR, version, e.getSQLState(),
+        return new Refused(MigrationFailureReason.SQL_ERROR, version, e.getSQLState(),
                 doing + " failed: " + scrub(serverMessage(e)) + appliedBefore());
     }
 

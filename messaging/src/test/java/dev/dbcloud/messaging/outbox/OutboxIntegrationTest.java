@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.common.Topics;
+import dev.dbcloud.common.serde.EventCodec;
 import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.messaging.test.TestInfrastructure;
 import dev.dbcloud.messaging.test.TopicRecorder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,6 +39,7 @@ class OutboxIntegrationTest {
     @Autowired Outbox outbox;
     @Autowired TransactionTemplate transactions;
     @Autowired JdbcClient jdbc;
+    @Autowired EventCodec codec;
     @Autowired OutboxTestApplication.FlakyConsumer consumer;
 
     @DynamicPropertySource
@@ -56,20 +59,31 @@ class OutboxIntegrationTest {
     }
 
     @Test
-    void publishesCommittedEventsInOrderWithTheirTypeAndKey() {
+    void publishesCommittedEventsOfAnInstanceInOrderWithTheirTypeAndKey() {
+        // Kafka orders records per partition, that is per instance key; nothing orders two instances.
         String tenant = "t" + UUID.randomUUID();
+        List<InstanceDestroyed> first = List.of(destroyed(tenant, "first"), destroyed(tenant, "first"),
+                destroyed(tenant, "first"));
+        InstanceDestroyed second = destroyed(tenant, "second");
         transactions.executeWithoutResult(status -> {
-            outbox.append(Topics.INSTANCE_EVENTS, destroyed(tenant, "first"));
-            outbox.append(Topics.INSTANCE_EVENTS, destroyed(tenant, "first"));
-            outbox.append(Topics.INSTANCE_EVENTS, destroyed(tenant, "second"));
+            outbox.append(Topics.INSTANCE_EVENTS, first.get(0));
+            outbox.append(Topics.INSTANCE_EVENTS, second);
+            outbox.append(Topics.INSTANCE_EVENTS, first.get(1));
         });
+        transactions.executeWithoutResult(status -> outbox.append(Topics.INSTANCE_EVENTS, first.get(2)));
 
-        await().atMost(BOUND).until(() -> ofTenant(tenant).size() == 3);
-        assertThat(ofTenant(tenant)).extracting(r -> r.key())
-                .containsExactly(tenant + "/first", tenant + "/first", tenant + "/second");
+        await().atMost(BOUND).until(() -> ofTenant(tenant).size() == 4);
+        assertThat(ofTenant(tenant).stream().filter(r -> r.key().equals(tenant + "/first")).map(this::operationId))
+                .containsExactly(first.stream().map(InstanceDestroyed::getOperationId).toArray(String[]::new));
+        assertThat(ofTenant(tenant).stream().filter(r -> r.key().equals(tenant + "/second")).map(this::operationId))
+                .containsExactly(second.getOperationId());
         assertThat(new String(ofTenant(tenant).get(0).headers().lastHeader(Topics.EVENT_TYPE_HEADER).value(),
                 StandardCharsets.UTF_8)).isEqualTo("InstanceDestroyed");
         await().atMost(BOUND).until(() -> jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single() == 0);
+    }
+
+    private String operationId(ConsumerRecord<String, byte[]> record) {
+        return ((InstanceDestroyed) codec.decode(record.value())).getOperationId();
     }
 
     @Test
@@ -129,7 +143,7 @@ class OutboxIntegrationTest {
         await().atMost(BOUND).until(() -> consumer.attempts.contains("after"));
     }
 
-    private java.util.List<ConsumerRecord<String, byte[]>> ofTenant(String tenant) {
+    private List<ConsumerRecord<String, byte[]>> ofTenant(String tenant) {
         return recorder.records(Topics.INSTANCE_EVENTS).stream().filter(r -> r.key().startsWith(tenant + "/")).toList();
     }
 

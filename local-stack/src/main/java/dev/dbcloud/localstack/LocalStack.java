@@ -1,5 +1,6 @@
 package dev.dbcloud.localstack;
 
+import dev.dbcloud.common.Credentials;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.gateway.GatewayApplication;
 import dev.dbcloud.gateway.access.ApiKeys;
@@ -66,7 +67,7 @@ public final class LocalStack implements AutoCloseable {
     private void startAll(int gatewayPort) throws IOException, SQLException {
         Files.createDirectories(home);
         Path keyset = privateFile(home.resolve("keyset.json"), ControlPasswordCipher::generateKeyset);
-        Credentials previous = Credentials.read(home.resolve("credentials"));
+        Credentials previous = Credentials.read(home.resolve(Credentials.FILE_NAME));
         String apiKey = previous.apiKey() != null ? previous.apiKey() : ApiKeys.newKey();
         String adminKey = previous.adminKey() != null ? previous.adminKey() : ApiKeys.newKey();
 
@@ -104,7 +105,7 @@ public final class LocalStack implements AutoCloseable {
 
         gatewayUrl = "http://localhost:" + port;
         credentials = new Credentials(gatewayUrl, apiKey, adminKey);
-        credentials.write(home.resolve("credentials"));
+        credentials.write(home.resolve(Credentials.FILE_NAME));
     }
 
     private int run(SpringApplicationBuilder service, Map<String, Object> common, EmbeddedPostgres postgres,
@@ -148,6 +149,11 @@ public final class LocalStack implements AutoCloseable {
         return gatewayUrl;
     }
 
+    /** Where the stack keeps its state, credentials and keyset. */
+    public Path home() {
+        return home;
+    }
+
     public Credentials credentials() {
         return credentials;
     }
@@ -183,7 +189,7 @@ public final class LocalStack implements AutoCloseable {
             stopped.countDown();
         }, "dbcloud-stop"));
         System.out.printf("%ndbcloud is ready in %.1f s: %s%n", (System.nanoTime() - begin) / 1e9, stack.gatewayUrl());
-        System.out.printf("Credentials (url, api_key, admin_key): %s%n", options.home().resolve("credentials"));
+        System.out.printf("Credentials (url, api_key, admin_key): %s%n", options.home().resolve(Credentials.FILE_NAME));
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
     }
@@ -193,8 +199,7 @@ public final class LocalStack implements AutoCloseable {
         static final String USAGE = "usage: java -jar dbcloud-local.jar [--home DIR] [--port N]";
 
         static Options parse(String[] args) {
-            String env = System.getenv("DBCLOUD_HOME");
-            Path home = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".dbcloud");
+            Path home = Credentials.home(System.getenv());
             int port = 8080;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {

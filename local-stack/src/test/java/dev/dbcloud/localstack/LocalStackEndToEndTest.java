@@ -18,30 +18,22 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The whole system on random ports, driven over HTTP, with the servers it runs checked over JDBC. */
+@ExtendWith(SharedLocalStack.class)
 class LocalStackEndToEndTest {
 
     private static final String PASSWORD = "e2e-S3cret-Passw0rd";
     private static final String NEW_PASSWORD = "e2e-N3w-Passw0rd";
-    @TempDir static Path home;
     private static LocalStack stack;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() {
-        stack = LocalStack.start(home, 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+    static void start(LocalStack shared) {
+        stack = shared;
     }
 
     @Test
@@ -156,10 +148,10 @@ class LocalStackEndToEndTest {
 
     @Test
     void writesOwnerOnlyCredentialsThatTheApiAccepts() throws Exception {
-        Path credentials = home.resolve("credentials");
+        Path credentials = stack.home().resolve("credentials");
         assertThat(Files.getPosixFilePermissions(credentials)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(credentials)).contains("url=" + stack.gatewayUrl(), "api_key=dbc_", "admin_key=dbc_");
-        assertThat(Files.getPosixFilePermissions(home.resolve("keyset.json"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(stack.home().resolve("keyset.json"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(send("GET", "/v1/instances", null).statusCode()).isEqualTo(200);
     }
 

@@ -1,0 +1,240 @@
+package dev.dbcloud.cli;
+
+import dev.dbcloud.common.rules.InstanceRules;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code dbcloud db ...}: the instances of your tenant. Its subcommands inherit -h/--help and -V/--version. */
+@Command(name = "db", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        description = "Provision, inspect, connect to, link and destroy instances.")
+final class DbCommand {
+
+    private static final String NAME = "<name>";
+
+    @ParentCommand Dbcloud root;
+
+    @Command(name = "provision", description = "Provision a new instance: a PostgreSQL server of its own.")
+    int provision(@Parameters(paramLabel = NAME, description = "The instance's name.") String name,
+            @Option(names = {"-U", "--username"}, required = true, description = "Its admin user's name.") String username,
+            @Mixin Password password, @Mixin Wait wait) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name), InstanceRules.username("username", username),
+                password.given() ? InstanceRules.password("password", password.value) : List.of());
+        String secret = password.orAskNew(root.terminal(), "Password for " + username + ": ");
+        Dbcloud.check(InstanceRules.password("password", secret));
+        Gateway gateway = root.gateway();
+        JsonNode accepted = gateway.post("/v1/instances", Map.of("name", name, "username", username, "password", secret));
+        if (wait.accepted(root.terminal(), accepted)) {
+            return ExitCode.OK;
+        }
+        root.operations(gateway).await(accepted, "Provisioning " + name);
+        String url = gateway.get(instancePath(name) + "/url").path("url").asString();
+        root.terminal().out().println(name + " is available: " + url);
+        return ExitCode.OK;
+    }
+
+    @Command(name = "list", description = "List your instances.")
+    int list(@Mixin Json json) {
+        JsonNode instances = root.gateway().get("/v1/instances");
+        PrintWriter out = root.terminal().out();
+        if (json.enabled) {
+            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                    instances.valueStream().map(DbCommand::asDbosCloud).toList()));
+            return ExitCode.OK;
+        }
+        if (instances.isEmpty()) {
+            out.println("No instances. Create one with: dbcloud db provision <name> -U <username>");
+            return ExitCode.OK;
+        }
+        Table table = new Table("NAME", "STATUS", "HOST", "PORT", "ADMIN", "DRIVER");
+        instances.forEach(i -> table.row(i.path("name").asString(), i.path("status").asString(),
+                i.path("hostName").asString("-"), i.path("port").asString("-"), i.path("adminUsername").asString(),
+                i.path("driver").asString()));
+        table.print(out);
+        return ExitCode.OK;
+    }
+
+    @Command(name = "status", description = "Show an instance.")
+    int status(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Json json) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name));
+        JsonNode instance = root.gateway().get(instancePath(name));
+        PrintWriter out = root.terminal().out();
+        if (json.enabled) {
+            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(asDbosCloud(instance)));
+            return ExitCode.OK;
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Name", instance.path("name").asString());
+        fields.put("Status", instance.path("status").asString());
+        fields.put("Host", instance.path("hostName").asString("-"));
+        fields.put("Port", instance.path("port").asString("-"));
+        fields.put("Admin username", instance.path("adminUsername").asString());
+        fields.put("Driver", instance.path("driver").asString());
+        fields.put("Created", instance.path("createdAt").asString("-"));
+        fields.put("Updated", instance.path("updatedAt").asString("-"));
+        fields.forEach((field, value) -> out.printf("%-16s%s%n", field + ":", value));
+        return ExitCode.OK;
+    }
+
+    @Command(name = "url", description = {"Print the instance's connection URL.",
+        "Without -S it holds no password: psql and drivers ask for it."})
+    int url(@Parameters(paramLabel = NAME, description = "The instance's name.") String name,
+            @Option(names = "--database", paramLabel = "<database>", description = "The database (default: postgres).")
+            String database,
+            @Option(names = {"-S", "--show-password"}, description = "Put the password in the URL, percent-encoded.")
+            boolean showPassword,
+            @Mixin Password password) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name),
+                database == null ? List.of() : InstanceRules.databaseName("database", database));
+        Gateway gateway = root.gateway();
+        String url = gateway.get(instancePath(name) + "/url" + (database == null ? "" : "?database=" + database))
+                .path("url").asString();
+        if (showPassword) {
+            url = ConnectionUrls.withPassword(url, password.orAsk(root.terminal(), "Password: "));
+        }
+        root.terminal().out().println(url);
+        return ExitCode.OK;
+    }
+
+    @Command(name = "reset-password", description = "Set a new password for the instance's admin user.")
+    int resetPassword(@Parameters(paramLabel = NAME, description = "The instance's name.") String name,
+            @Mixin Password password, @Mixin Wait wait) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name),
+                password.given() ? InstanceRules.password("password", password.value) : List.of());
+        String secret = password.orAskNew(root.terminal(), "New password: ");
+        Dbcloud.check(InstanceRules.password("password", secret));
+        Gateway gateway = root.gateway();
+        JsonNode accepted = gateway.post(instancePath(name) + "/password", Map.of("password", secret));
+        if (!wait.accepted(root.terminal(), accepted)) {
+            root.operations(gateway).await(accepted, "Resetting the password of " + name);
+            root.terminal().out().println("The password of " + name + " is reset; the old one no longer logs in.");
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "destroy", description = {"Destroy an instance, irreversibly: its server and all its data.",
+        "Asks you to type its name unless --yes."})
+    int destroy(@Parameters(paramLabel = NAME, description = "The instance's name.") String name,
+            @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes,
+            @Mixin Wait wait) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name));
+        Gateway gateway = root.gateway();
+        if (!yes) {
+            gateway.get(instancePath(name));
+            String typed = root.terminal().ask("This destroys " + name + " and all its data, irreversibly. "
+                    + "Type its name to confirm: ");
+            if (!name.equals(typed.strip())) {
+                throw new CliException(ExitCode.USAGE, "the name typed does not match; " + name + " was not destroyed");
+            }
+        }
+        JsonNode accepted = gateway.delete(instancePath(name));
+        if (!wait.accepted(root.terminal(), accepted)) {
+            root.operations(gateway).await(accepted, "Destroying " + name);
+            root.terminal().out().println(name + " is destroyed.");
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "link", description = {"Link a PostgreSQL server you already run, instead of provisioning one.",
+        "dbcloud checks that the role can log in and create databases before the instance is AVAILABLE."})
+    int link(@Parameters(paramLabel = NAME, description = "The name it gets in dbcloud.") String name,
+            @Option(names = {"-H", "--hostname"}, required = true, description = "The server's host name.") String host,
+            @Option(names = {"-p", "--port"}, defaultValue = "5432", description = "Its port (default: ${DEFAULT-VALUE}).")
+            int port,
+            @Option(names = {"-U", "--username"}, required = true,
+                    description = "A role on it that can log in and create databases.") String role,
+            @Mixin Password password, @Mixin Wait wait) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name), InstanceRules.hostName("hostname", host),
+                InstanceRules.port("port", port), InstanceRules.roleName("username", role),
+                password.given() ? InstanceRules.linkedPassword("password", password.value) : List.of());
+        String secret = password.orAsk(root.terminal(), "Password of " + role + ": ");
+        Dbcloud.check(InstanceRules.linkedPassword("password", secret));
+        Gateway gateway = root.gateway();
+        JsonNode accepted = gateway.post("/v1/linked-instances",
+                Map.of("name", name, "hostName", host, "port", port, "adminRole", role, "password", secret));
+        if (!wait.accepted(root.terminal(), accepted)) {
+            root.operations(gateway).await(accepted, "Linking " + name);
+            root.terminal().out().println(name + " is linked and available.");
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "unlink", description = "Forget a linked server; the server itself is left untouched.")
+    int unlink(@Parameters(paramLabel = NAME, description = "The linked instance's name.") String name,
+            @Mixin Wait wait) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name));
+        Gateway gateway = root.gateway();
+        JsonNode accepted = gateway.delete("/v1/linked-instances/" + name);
+        if (!wait.accepted(root.terminal(), accepted)) {
+            root.operations(gateway).await(accepted, "Unlinking " + name);
+            root.terminal().out().println(name + " is unlinked.");
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "databases", description = "List the application databases on an instance.")
+    int databases(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Json json) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name));
+        JsonNode databases = root.gateway().get(instancePath(name) + "/databases");
+        PrintWriter out = root.terminal().out();
+        if (json.enabled) {
+            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(databases));
+        } else if (databases.isEmpty()) {
+            out.println("No application databases on " + name + ". Create one with: dbcloud db create-database "
+                    + name + " <database>, or run 'dbcloud migrate'.");
+        } else {
+            Table table = new Table("NAME", "OWNER", "CREATED");
+            databases.forEach(d -> table.row(d.path("name").asString(), d.path("owner").asString(),
+                    d.path("createdAt").asString("-")));
+            table.print(out);
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "create-database", description = "Create an application database, owned by the admin user.")
+    int createDatabase(@Parameters(index = "0", paramLabel = NAME, description = "The instance's name.") String name,
+            @Parameters(index = "1", paramLabel = "<database>", description = "The database's name.") String database,
+            @Mixin Wait wait) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name),
+                InstanceRules.applicationDatabaseName("database", database));
+        Gateway gateway = root.gateway();
+        JsonNode accepted = gateway.post(instancePath(name) + "/databases", Map.of("name", database));
+        if (!wait.accepted(root.terminal(), accepted)) {
+            root.operations(gateway).await(accepted, "Creating " + database + " on " + name);
+            root.terminal().out().println(database + " is ready on " + name + ".");
+        }
+        return ExitCode.OK;
+    }
+
+    static String instancePath(String name) {
+        return "/v1/instances/" + name;
+    }
+
+    /** An instance under the field names {@code dbos-cloud db status --json} uses, so its scripts keep working. */
+    private static ObjectNode asDbosCloud(JsonNode instance) {
+        ObjectNode node = Gateway.JSON.createObjectNode();
+        node.put("PostgresInstanceName", instance.path("name").asString());
+        node.put("HostName", instance.path("hostName").asString(null));
+        if (instance.path("port").isNumber()) {
+            node.put("Port", instance.path("port").asInt());
+        } else {
+            node.putNull("Port");
+        }
+        node.put("Status", instance.path("status").asString());
+        node.put("AdminUsername", instance.path("adminUsername").asString());
+        node.put("IsLinked", "LINKED".equals(instance.path("driver").asString()));
+        node.put("Driver", instance.path("driver").asString());
+        node.put("CreatedAt", instance.path("createdAt").asString(null));
+        node.put("UpdatedAt", instance.path("updatedAt").asString(null));
+        return node;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.dbcloud.cli;
+
+import dev.dbcloud.common.Credentials;
+import dev.dbcloud.common.rules.Violation;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/**
+ * {@code dbcloud}: the command line of the dbcloud control plane, shaped after {@code dbos-cloud db ...}. It reads
+ * where the control plane is and the API key from {@code $DBCLOUD_HOME/credentials} (written by {@code dbcloud login}
+ * or the local stack); {@code DBCLOUD_URL} and {@code DBCLOUD_API_KEY} override the file.
+ */
+@Command(name = "dbcloud", mixinStandardHelpOptions = true, versionProvider = Dbcloud.Version.class,
+        description = "Provision, inspect, connect to, migrate and destroy PostgreSQL instances.",
+        subcommands = {LoginCommand.class, DbCommand.class, MigrateCommand.class, OperationCommand.class,
+            CommandLine.HelpCommand.class},
+        footerHeading = "%nConnection:%n",
+        footer = "The control plane's URL and your API key come from $DBCLOUD_HOME/credentials (by default"
+            + " ~/.dbcloud/credentials), which 'dbcloud login' and the local stack write. DBCLOUD_URL and"
+            + " DBCLOUD_API_KEY override it.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:Success.",
+            "1:The operation failed (its reason is printed), or the request was refused, e.g. a name in use.",
+            "2:Usage or validation error; nothing was changed.",
+            "3:Authentication failed: no API key, or an unknown or revoked one. Run 'dbcloud login'.",
+            "4:Not found: no such instance, database or operation for your tenant.",
+            "5:The control plane cannot be reached, or cannot answer right now."})
+public final class Dbcloud {
+
+    static final String DEFAULT_URL = "http://localhost:8080";
+
+    private final Terminal terminal;
+
+    Dbcloud(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(Terminal.system(), args));
+    }
+
+    /** Runs one command line with the given streams, environment and folder; answers its exit code. */
+    public static int run(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment,
+            Path workingDirectory, String... args) {
+        return execute(Terminal.of(in, out, err, environment, workingDirectory), args);
+    }
+
+    static int execute(Terminal terminal, String... args) {
+        CommandLine commandLine = new CommandLine(new Dbcloud(terminal));
+        commandLine.setOut(terminal.out()).setErr(terminal.err());
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine command = e.getCommandLine();
+            terminal.err().println("error: " + e.getMessage() + " See '" + command.getCommandSpec().qualifiedName()
+                    + " --help'.");
+            return ExitCode.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, command, parseResult) -> {
+            if (e instanceof CliException failure) {
+                terminal.err().println("error: " + failure.getMessage());
+                return failure.exitCode();
+            }
+            if (terminal.environment("DBCLOUD_DEBUG") != null) {
+                e.printStackTrace(terminal.err());
+            }
+            terminal.err().println("error: unexpected " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (DBCLOUD_DEBUG=1 shows where)");
+            return ExitCode.FAILED;
+        });
+        return commandLine.execute(args);
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    /** Where the credentials file is. */
+    Path credentialsFile() {
+        return Credentials.home(terminal.environment()).resolve(Credentials.FILE_NAME);
+    }
+
+    Credentials credentials() {
+        return Credentials.read(credentialsFile());
+    }
+
+    /** The control plane, with the API key; {@link ExitCode#AUTHENTICATION} when there is no key. */
+    Gateway gateway() {
+        Credentials credentials = credentials();
+        String url = firstOf(terminal.environment("DBCLOUD_URL"), credentials.url(), DEFAULT_URL);
+        String apiKey = firstOf(terminal.environment("DBCLOUD_API_KEY"), credentials.apiKey(), null);
+        if (apiKey == null) {
+            throw new CliException(ExitCode.AUTHENTICATION, "no API key: run 'dbcloud login', or start the local"
+                    + " stack, which writes " + credentialsFile() + ".");
+        }
+        return new Gateway(baseUri(url), apiKey);
+    }
+
+    Operations operations(Gateway gateway) {
+        return new Operations(gateway, terminal);
+    }
+
+    /** The URL as a base for the API's paths; {@link ExitCode#USAGE} when it is not an http(s) URL. */
+    static URI baseUri(String url) {
+        try {
+            URI uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not http(s)");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, "the control plane's URL '" + url
+                    + "' is not an http:// or https:// URL.");
+        }
+    }
+
+    /** Fails with {@link ExitCode#USAGE} and every broken rule, before any request is sent. */
+    @SafeVarargs
+    static void check(List<Violation>... groups) {
+        List<Violation> violations = java.util.Arrays.stream(groups).flatMap(List::stream).toList();
+        if (!violations.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, violations.stream().map(v -> v.field() + " " + v.message())
+                    .collect(Collectors.joining("; ")) + ".");
+        }
+    }
+
+    private static String firstOf(String first, String second, String fallback) {
+        return first != null ? first : second != null && !second.isBlank() ? second : fallback;
+    }
+
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Dbcloud.class.getPackage().getImplementationVersion();
+            return new String[] {"dbcloud " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,11 +1,11 @@
 package dev.dbcloud.migration.migrating;
 
+import dev.dbcloud.messaging.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.postgresql.PGConnection;
 
 /**
  * An application's database on an instance: created if missing, owned by the instance's owner role, and isolated
@@ -24,12 +24,11 @@ final class ApplicationDatabase {
      * @param owner the role to own a new database, or null for the control role itself
      */
     static void ensureExists(Connection control, String database, String owner) throws SQLException {
-        PGConnection pg = control.unwrap(PGConnection.class);
-        String quoted = pg.escapeIdentifier(database);
+        String quoted = SqlIdentifiers.quote(database);
         if (!exists(control, database)) {
             try (Statement statement = control.createStatement()) {
                 statement.execute("CREATE DATABASE " + quoted
-                        + (owner == null ? "" : " OWNER " + pg.escapeIdentifier(owner)));
+                        + (owner == null ? "" : " OWNER " + SqlIdentifiers.quote(owner)));
             } catch (SQLException e) {
                 if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
                     throw e;

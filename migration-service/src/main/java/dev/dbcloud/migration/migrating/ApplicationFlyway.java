@@ -1,11 +1,11 @@
 package dev.dbcloud.migration.migrating;
 
+import dev.dbcloud.messaging.sql.SqlIdentifiers;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.postgresql.core.Utils;
 
 /**
  * Flyway, configured for one application's database and one request's scripts: versioned SQL migrations only,
@@ -41,7 +41,7 @@ final class ApplicationFlyway {
     private static FluentConfiguration configure(DataSource dataSource, String owner, RequestedScripts scripts) {
         return Flyway.configure(ApplicationFlyway.class.getClassLoader())
                 .dataSource(dataSource)
-                .initSql(owner == null ? null : "SET ROLE " + quote(owner))
+                .initSql(owner == null ? null : "SET ROLE " + SqlIdentifiers.quote(owner))
                 .defaultSchema(SCHEMA)
                 .resourceProvider(scripts)
                 .javaMigrationClassProvider(List::of)
@@ -57,14 +57,6 @@ final class ApplicationFlyway {
                 .group(false)
                 .mixed(false)
                 .connectRetries(0);
-    }
-
-    private static String quote(String identifier) {
-        try {
-            return Utils.escapeIdentifier(null, identifier).toString();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalArgumentException("not an identifier: " + identifier, e);
-        }
     }
 
     private ApplicationFlyway() {

@@ -1,5 +1,6 @@
 package dev.dbcloud.migration.migrating;
 
+import dev.dbcloud.messaging.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
-import org.postgresql.PGConnection;
 
 /**
  * Finds the pending migrations that would break clients of the current schema (the previous version of an
@@ -62,7 +62,7 @@ final class BreakingChangeGuard {
         session.setAutoCommit(false);
         try (Statement statement = session.createStatement()) {
             if (owner != null) {
-                statement.execute("SET LOCAL ROLE " + session.unwrap(PGConnection.class).escapeIdentifier(owner));
+                statement.execute("SET LOCAL ROLE " + SqlIdentifiers.quote(owner));
             }
             // As Flyway does while migrating: its schema first, the search path kept after it.
             statement.execute("SELECT pg_catalog.set_config('search_path', "

@@ -1,6 +1,7 @@
 package dev.dbcloud.migration.migrating;
 
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
+import dev.dbcloud.messaging.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +37,7 @@ final class MigratorRole {
      */
     static ServerLogin enable(Connection control, ServerLogin controlLogin, String owner) throws SQLException {
         PGConnection pg = control.unwrap(PGConnection.class);
-        String role = pg.escapeIdentifier(NAME);
+        String role = SqlIdentifiers.quote(NAME);
         String password = ControlPasswordCipher.randomPassword();
         // Only the SCRAM verifier reaches the server, so no statement log can show the password.
         String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
@@ -53,7 +54,7 @@ final class MigratorRole {
             // Whoever created the role, these are its attributes from now on.
             statement.execute("ALTER ROLE " + role + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
                     + " NOBYPASSRLS INHERIT PASSWORD '" + pg.escapeLiteral(verifier) + "'");
-            statement.execute("GRANT " + pg.escapeIdentifier(owner) + " TO " + role);
+            statement.execute("GRANT " + SqlIdentifiers.quote(owner) + " TO " + role);
         }
         return controlLogin.as(NAME, password);
     }
@@ -64,10 +65,9 @@ final class MigratorRole {
      * @param control a session of the control role on the application's database
      */
     static void disable(Connection control, String owner) throws SQLException {
-        PGConnection pg = control.unwrap(PGConnection.class);
-        String role = pg.escapeIdentifier(NAME);
+        String role = SqlIdentifiers.quote(NAME);
         try (Statement statement = control.createStatement()) {
-            statement.execute("REASSIGN OWNED BY " + role + " TO " + pg.escapeIdentifier(owner));
+            statement.execute("REASSIGN OWNED BY " + role + " TO " + SqlIdentifiers.quote(owner));
             statement.execute("ALTER ROLE " + role + " WITH NOLOGIN PASSWORD NULL");
         }
     }

@@ -1,6 +1,7 @@
 package dev.dbcloud.provisioner.local;
 
 import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.messaging.sql.SqlIdentifiers;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
@@ -182,7 +183,7 @@ class LocalServerDriver implements InstanceDriver {
     private void createAdminRole(InstanceSpec spec) {
         try (Connection connection = controlLogin(spec).connect("postgres")) {
             PGConnection pg = connection.unwrap(PGConnection.class);
-            String role = pg.escapeIdentifier(spec.adminUsername());
+            String role = SqlIdentifiers.quote(spec.adminUsername());
             String verifier = pg.escapeLiteral(spec.passwordVerifier());
             boolean exists;
             try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {

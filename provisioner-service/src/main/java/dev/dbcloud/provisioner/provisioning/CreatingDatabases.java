@@ -6,6 +6,7 @@ import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
 import dev.dbcloud.events.DatabaseCreationFailed;
 import dev.dbcloud.events.DatabaseCreationFailureReason;
+import dev.dbcloud.messaging.sql.SqlIdentifiers;
 import dev.dbcloud.provisioner.driver.ServerLogin;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -70,13 +70,12 @@ public class CreatingDatabases {
         String database = command.getDatabase();
         ServerLogin login = access.controlLogin(instance);
         try (Connection connection = login.connect("postgres"); Statement statement = connection.createStatement()) {
-            PGConnection pg = connection.unwrap(PGConnection.class);
-            String quoted = pg.escapeIdentifier(database);
+            String quoted = SqlIdentifiers.quote(database);
             Optional<String> owner = ownerOf(connection, database);
             if (owner.isEmpty()) {
                 try {
                     statement.execute("CREATE DATABASE " + quoted + (instance.driver() == Driver.LOCAL
-                            ? " OWNER " + pg.escapeIdentifier(instance.adminUsername()) : ""));
+                            ? " OWNER " + SqlIdentifiers.quote(instance.adminUsername()) : ""));
                     log.info("Created database {} on {}", database, instance.instance());
                 } catch (SQLException e) {
                     if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {

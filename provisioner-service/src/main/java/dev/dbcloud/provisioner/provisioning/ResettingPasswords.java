@@ -5,6 +5,7 @@ import dev.dbcloud.events.PasswordReset;
 import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetFailureReason;
 import dev.dbcloud.events.PasswordResetRequested;
+import dev.dbcloud.messaging.sql.SqlIdentifiers;
 import dev.dbcloud.provisioner.driver.ServerLogin;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
@@ -70,7 +71,7 @@ public class ResettingPasswords {
         ServerLogin login = access.controlLogin(instance);
         try (Connection connection = login.connect("postgres"); Statement statement = connection.createStatement()) {
             PGConnection pg = connection.unwrap(PGConnection.class);
-            statement.execute("ALTER ROLE " + pg.escapeIdentifier(instance.adminUsername())
+            statement.execute("ALTER ROLE " + SqlIdentifiers.quote(instance.adminUsername())
                     + " PASSWORD '" + pg.escapeLiteral(command.getPasswordVerifier()) + "'");
             log.info("Reset the password of {} on {}", instance.adminUsername(), instance.instance());
             return passwordReset(command);

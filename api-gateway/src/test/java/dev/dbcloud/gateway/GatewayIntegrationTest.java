@@ -30,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class GatewayIntegrationTest {
 
     protected static final String KEY = ApiKeys.newKey();
+    protected static final String ADMIN_KEY = ApiKeys.newKey();
     protected static TopicRecorder recorder;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -39,6 +40,7 @@ public abstract class GatewayIntegrationTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, "gateway");
         registry.add("dbcloud.gateway.bootstrap-api-key", () -> KEY);
+        registry.add("dbcloud.gateway.admin-key", () -> ADMIN_KEY);
         registry.add("dbcloud.keyset-file", GatewayIntegrationTest::keysetFile);
     }
 
@@ -59,10 +61,18 @@ public abstract class GatewayIntegrationTest {
     }
 
     protected HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        return sendWith(KEY, method, path, body, headers);
+    }
+
+    /** Sends a request with the given API key; none when it is null. */
+    protected HttpResponse<String> sendWith(String key, String method, String path, String body, String... headers)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + KEY)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json");
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             request.headers(headers);
         }

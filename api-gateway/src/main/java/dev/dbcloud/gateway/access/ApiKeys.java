@@ -2,25 +2,33 @@ package dev.dbcloud.gateway.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * API keys: random, shown once, stored as SHA-256 hashes (keys carry 256 bits of entropy, so a fast hash is
- * enough), each bound to a tenant or marked admin. The first characters stay visible as a prefix.
+ * enough), each bound to a tenant or marked admin. The first characters stay visible as a prefix, to tell keys
+ * apart in a list; a revoked key is refused from the next request on.
  */
 @Repository
 public class ApiKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String KEY_PREFIX = "dbc_";
+    private static final int VISIBLE = 12;
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -37,13 +45,42 @@ public class ApiKeys {
         return KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Stores a key's hash for a tenant (or as admin when tenant is null); storing it again changes nothing. */
+    /**
+     * Stores a key's hash for a tenant, creating the tenant if needed (or as admin when tenant is null); storing it
+     * again changes nothing.
+     */
+    @Transactional
     public void register(String key, String tenant) {
-        jdbc.sql("INSERT INTO api_keys (key_hash, prefix, tenant, admin, created_at) VALUES (?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (key_hash) DO NOTHING")
-                .params(hash(key), key.substring(0, Math.min(12, key.length())), tenant, tenant == null,
-                        OffsetDateTime.now(clock))
+        if (tenant != null) {
+            jdbc.sql("INSERT INTO tenants (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+                    .params(tenant, OffsetDateTime.now(clock))
+                    .update();
+        }
+        store(key, tenant, null);
+    }
+
+    /** A new key for an existing tenant, stored as its hash; the answer is the only place the key ever appears. */
+    public IssuedKey issue(String tenant, String name) {
+        String key = newKey();
+        StoredKey stored = store(key, tenant, name);
+        return new IssuedKey(stored.id(), stored.prefix(), stored.name(), key, stored.createdAt());
+    }
+
+    /** The tenant's keys, newest first, revoked ones included; never the keys themselves. */
+    public List<StoredKey> list(String tenant) {
+        return jdbc.sql("SELECT id, prefix, name, created_at, revoked_at FROM api_keys WHERE tenant = ? "
+                        + "ORDER BY created_at DESC, id")
+                .param(tenant)
+                .query(ApiKeys::stored)
+                .list();
+    }
+
+    /** Revokes one of the tenant's keys; answers false when the tenant has no such key. Revoking twice is a no-op. */
+    public boolean revoke(String tenant, UUID id) {
+        int found = jdbc.sql("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE tenant = ? AND id = ?")
+                .params(OffsetDateTime.now(clock), tenant, id)
                 .update();
+        return found > 0;
     }
 
     Optional<Caller> authenticate(String key) {
@@ -53,12 +90,42 @@ public class ApiKeys {
                 .optional();
     }
 
+    private StoredKey store(String key, String tenant, String name) {
+        jdbc.sql("INSERT INTO api_keys (key_hash, prefix, tenant, admin, name, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (key_hash) DO NOTHING")
+                .params(hash(key), key.substring(0, Math.min(VISIBLE, key.length())), tenant, tenant == null, name,
+                        OffsetDateTime.now(clock))
+                .update();
+        return jdbc.sql("SELECT id, prefix, name, created_at, revoked_at FROM api_keys WHERE key_hash = ?")
+                .param(hash(key))
+                .query(ApiKeys::stored)
+                .single();
+    }
+
+    private static StoredKey stored(ResultSet row, int n) throws SQLException {
+        OffsetDateTime revoked = row.getObject("revoked_at", OffsetDateTime.class);
+        return new StoredKey(row.getObject("id", UUID.class), row.getString("prefix"), row.getString("name"),
+                row.getObject("created_at", OffsetDateTime.class).toInstant(), revoked == null ? null : revoked.toInstant());
+    }
+
     static String hash(String key) {
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A key as lists show it: never the key, only its id, visible prefix and label. */
+    public record StoredKey(UUID id, String prefix, String name, Instant createdAt, Instant revokedAt) {
+    }
+
+    /** A key just issued: the one time the key itself is shown. {@link #toString()} hides it. */
+    public record IssuedKey(UUID id, String prefix, String name, String key, Instant createdAt) {
+        @Override
+        public String toString() {
+            return "IssuedKey[id=" + id + ", prefix=" + prefix + ", name=" + name + ", key=<hidden>]";
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.dbcloud.gateway.web;
 
+import dev.dbcloud.common.rules.Rule;
 import dev.dbcloud.gateway.idempotency.IdempotencyKeyReusedException;
 import dev.dbcloud.gateway.status.StatusUnavailableException;
 import java.util.List;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -37,6 +39,15 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(
                 problem(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "The request body is not the JSON this endpoint takes."));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String field = e.getPropertyName() != null ? e.getPropertyName() : "value";
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The request breaks input rules.");
+        problem.setProperty("errors", List.of(new FieldProblem(field, Rule.FORMAT.name(), field + " has the wrong format")));
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     @ExceptionHandler

@@ -45,8 +45,11 @@ public final class LocalStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Path home;
+    private final Map<String, Integer> managementPorts = new java.util.LinkedHashMap<>();
     private String gatewayUrl;
     private Credentials credentials;
+    private String kafkaBootstrapServers;
+    private EmbeddedPostgres controlPlane;
 
     private LocalStack(Path home) {
         this.home = home;
@@ -74,6 +77,7 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
         kafka.afterPropertiesSet();
         started.push(kafka::destroy);
+        kafkaBootstrapServers = kafka.getBrokersAsString();
 
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(home.resolve("control-plane"))
@@ -81,6 +85,7 @@ public final class LocalStack implements AutoCloseable {
                 .setRegisterShutdownHook(false)
                 .start();
         started.push(postgres);
+        controlPlane = postgres;
         createDatabases(postgres);
 
         Map<String, Object> common = new HashMap<>();
@@ -88,15 +93,19 @@ public final class LocalStack implements AutoCloseable {
         common.put("spring.datasource.username", "postgres");
         common.put("spring.datasource.password", "");
         common.put("spring.main.banner-mode", "off");
+        // Each service's actuator on a free port of its own; all but health, info and prometheus need the admin key.
+        common.put("management.server.port", 0);
+        common.put("dbcloud.management.admin-key", adminKey);
 
-        int statusPort = run(StatusServiceApplication.builder(), common, postgres, "dbcloud_status", 0, Map.of());
-        run(MigrationServiceApplication.builder(), common, postgres, "dbcloud_migration", 0,
+        int statusPort = run("status-service", StatusServiceApplication.builder(), common, postgres, "dbcloud_status", 0,
+                Map.of());
+        run("migration-service", MigrationServiceApplication.builder(), common, postgres, "dbcloud_migration", 0,
                 Map.of("dbcloud.keyset-file", keyset.toString()));
-        run(ProvisionerApplication.builder(), common, postgres, "dbcloud_provisioner", 0, Map.of(
+        run("provisioner-service", ProvisionerApplication.builder(), common, postgres, "dbcloud_provisioner", 0, Map.of(
                 "dbcloud.keyset-file", keyset.toString(),
                 "dbcloud.provisioner.local.root", home.toString(),
                 "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"));
-        int port = run(GatewayApplication.builder(), common, postgres, "dbcloud_gateway", gatewayPort, Map.of(
+        int port = run("api-gateway", GatewayApplication.builder(), common, postgres, "dbcloud_gateway", gatewayPort, Map.of(
                 "dbcloud.keyset-file", keyset.toString(),
                 "dbcloud.gateway.status-url", "http://127.0.0.1:" + statusPort,
                 "dbcloud.gateway.bootstrap-tenant", TENANT,
@@ -108,8 +117,8 @@ public final class LocalStack implements AutoCloseable {
         credentials.write(home.resolve(Credentials.FILE_NAME));
     }
 
-    private int run(SpringApplicationBuilder service, Map<String, Object> common, EmbeddedPostgres postgres,
-            String database, int port, Map<String, Object> own) {
+    private int run(String name, SpringApplicationBuilder service, Map<String, Object> common,
+            EmbeddedPostgres postgres, String database, int port, Map<String, Object> own) {
         Map<String, Object> properties = new HashMap<>(common);
         properties.put("spring.datasource.url", postgres.getJdbcUrl("postgres", database));
         properties.put("server.port", port);
@@ -118,6 +127,7 @@ public final class LocalStack implements AutoCloseable {
         String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         ConfigurableApplicationContext context = service.registerShutdownHook(false).run(arguments);
         started.push(context::close);
+        managementPorts.put(name, context.getEnvironment().getRequiredProperty("local.management.port", Integer.class));
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
@@ -143,6 +153,22 @@ public final class LocalStack implements AutoCloseable {
             Files.writeString(file, content.get());
         }
         return file;
+    }
+
+    /** Each service's actuator, by service name: {@code http://localhost:<management port>/actuator}. */
+    public Map<String, String> actuatorUrls() {
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        managementPorts.forEach((service, port) -> urls.put(service, "http://localhost:" + port + "/actuator"));
+        return urls;
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafkaBootstrapServers;
+    }
+
+    /** The JDBC URLs of the control plane's databases, one per service. */
+    public List<String> controlPlaneJdbcUrls() {
+        return DATABASES.stream().map(database -> controlPlane.getJdbcUrl("postgres", database)).toList();
     }
 
     public String gatewayUrl() {
@@ -180,6 +206,15 @@ public final class LocalStack implements AutoCloseable {
             System.exit(2);
             return;
         }
+        if (options.rotateKeyset()) {
+            try {
+                rotateKeyset(options.home());
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("Cannot rotate the keyset: " + e.getMessage());
+                System.exit(1);
+            }
+            return;
+        }
         long begin = System.nanoTime();
         LocalStack stack = start(options.home(), options.port());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -190,19 +225,40 @@ public final class LocalStack implements AutoCloseable {
         }, "dbcloud-stop"));
         System.out.printf("%ndbcloud is ready in %.1f s: %s%n", (System.nanoTime() - begin) / 1e9, stack.gatewayUrl());
         System.out.printf("Credentials (url, api_key, admin_key): %s%n", options.home().resolve(Credentials.FILE_NAME));
+        stack.actuatorUrls().forEach((service, url) -> System.out.printf("Actuator of %s: %s%n", service, url));
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
     }
 
-    record Options(Path home, int port) {
+    /**
+     * Adds a new primary key to the home's keyset: control passwords are encrypted with it from the next start on,
+     * and the older keys still decrypt what they encrypted. The file stays readable by its owner only.
+     */
+    static void rotateKeyset(Path home) throws IOException {
+        Path keyset = home.resolve("keyset.json");
+        if (!Files.exists(keyset)) {
+            throw new IllegalArgumentException("no keyset at " + keyset + "; start the stack once to create it");
+        }
+        Path next = Files.createTempFile(home, "keyset", ".json",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(next, ControlPasswordCipher.rotateKeyset(Files.readString(keyset)));
+        Files.move(next, keyset, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        System.out.println("Rotated " + keyset + ": a new primary key encrypts from the next start on;"
+                + " the older keys still decrypt.");
+    }
 
-        static final String USAGE = "usage: java -jar dbcloud-local.jar [--home DIR] [--port N]";
+    record Options(Path home, int port, boolean rotateKeyset) {
+
+        static final String USAGE = "usage: java -jar dbcloud-local.jar [--home DIR] [--port N] [--rotate-keyset]";
 
         static Options parse(String[] args) {
             Path home = Credentials.home(System.getenv());
             int port = 8080;
+            boolean rotateKeyset = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
+                    case "--rotate-keyset" -> rotateKeyset = true;
                     case "--home" -> home = Path.of(value(args, ++i, "--home"));
                     case "--port" -> {
                         try {
@@ -218,7 +274,7 @@ public final class LocalStack implements AutoCloseable {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(home.toAbsolutePath(), port);
+            return new Options(home.toAbsolutePath(), port, rotateKeyset);
         }
 
         private static String value(String[] args, int i, String option) {

@@ -63,6 +63,24 @@ public final class ControlPasswordCipher {
         }
     }
 
+    /**
+     * The keyset with a new AES-256-GCM key as its primary: from then on it encrypts, while the older keys still
+     * decrypt what they encrypted. Cleartext JSON in, cleartext JSON out.
+     */
+    public static String rotateKeyset(String json) {
+        try {
+            AeadConfig.register();
+            KeysetHandle keyset = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+            KeysetHandle rotated = KeysetHandle.newBuilder(keyset)
+                    .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                            .withRandomId().makePrimary())
+                    .build();
+            return TinkJsonProtoKeysetFormat.serializeKeyset(rotated, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a usable AEAD keyset: " + e.getMessage(), e);
+        }
+    }
+
     /** A random password for a control role: 32 random bytes, URL-safe Base64. */
     public static String randomPassword() {
         byte[] bytes = new byte[32];

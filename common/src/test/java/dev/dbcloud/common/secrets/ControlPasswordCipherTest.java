@@ -39,6 +39,28 @@ class ControlPasswordCipherTest {
     }
 
     @Test
+    void aRotatedKeysetEncryptsWithItsNewKeyAndStillDecryptsWhatTheOldOneEncrypted() {
+        InstanceRef instance = new InstanceRef("acme", "orders");
+        String original = ControlPasswordCipher.generateKeyset();
+        byte[] before = ControlPasswordCipher.fromJsonKeyset(original).encrypt(instance, "control-secret");
+
+        String rotated = ControlPasswordCipher.rotateKeyset(original);
+        ControlPasswordCipher cipher = ControlPasswordCipher.fromJsonKeyset(rotated);
+        byte[] after = cipher.encrypt(instance, "control-secret");
+
+        assertThat(cipher.decrypt(instance, before)).as("old ciphertext").isEqualTo("control-secret");
+        assertThat(cipher.decrypt(instance, after)).isEqualTo("control-secret");
+        // Tink prefixes each ciphertext with its key's id: the new one is another key's.
+        assertThat(java.util.Arrays.copyOf(after, 5)).isNotEqualTo(java.util.Arrays.copyOf(before, 5));
+        assertThatThrownBy(() -> ControlPasswordCipher.fromJsonKeyset(original).decrypt(instance, after))
+                .as("the old keyset alone cannot read what the new key encrypted")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(ControlPasswordCipher.rotateKeyset(rotated)).as("rotating again keeps every key")
+                .satisfies(twice -> assertThat(ControlPasswordCipher.fromJsonKeyset(twice).decrypt(instance, before))
+                        .isEqualTo("control-secret"));
+    }
+
+    @Test
     void generatesDistinctUrlSafePasswords() {
         String a = ControlPasswordCipher.randomPassword();
         assertThat(a).hasSize(43).matches("[A-Za-z0-9_-]+").isNotEqualTo(ControlPasswordCipher.randomPassword());

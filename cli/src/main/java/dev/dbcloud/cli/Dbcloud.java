@@ -1,6 +1,7 @@
 package dev.dbcloud.cli;
 
 import dev.dbcloud.common.Credentials;
+import dev.dbcloud.common.rules.Rule;
 import dev.dbcloud.common.rules.Violation;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -8,6 +9,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +24,7 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "dbcloud", mixinStandardHelpOptions = true, versionProvider = Dbcloud.Version.class,
         description = "Provision, inspect, connect to, migrate and destroy PostgreSQL instances.",
         subcommands = {LoginCommand.class, DbCommand.class, MigrateCommand.class, OperationCommand.class,
-            CommandLine.HelpCommand.class},
+            KeysCommand.class, AdminCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nConnection:%n",
         footer = "The control plane's URL and your API key come from $DBCLOUD_HOME/credentials (by default"
             + " ~/.dbcloud/credentials), which 'dbcloud login' and the local stack write. DBCLOUD_URL and"
@@ -92,14 +95,24 @@ public final class Dbcloud {
 
     /** The control plane, with the API key; {@link ExitCode#AUTHENTICATION} when there is no key. */
     Gateway gateway() {
+        return connect("DBCLOUD_API_KEY", Credentials::apiKey, "no API key: run 'dbcloud login', or start the local"
+                + " stack, which writes " + credentialsFile() + ".");
+    }
+
+    /** The control plane with the admin key: {@code DBCLOUD_ADMIN_KEY}, else {@code admin_key} in the file. */
+    Gateway adminGateway() {
+        return connect("DBCLOUD_ADMIN_KEY", Credentials::adminKey, "no admin key: set DBCLOUD_ADMIN_KEY, or add"
+                + " admin_key to " + credentialsFile() + ".");
+    }
+
+    private Gateway connect(String keyVariable, Function<Credentials, String> savedKey, String noKey) {
         Credentials credentials = credentials();
         String url = firstOf(terminal.environment("DBCLOUD_URL"), credentials.url(), DEFAULT_URL);
-        String apiKey = firstOf(terminal.environment("DBCLOUD_API_KEY"), credentials.apiKey(), null);
-        if (apiKey == null) {
-            throw new CliException(ExitCode.AUTHENTICATION, "no API key: run 'dbcloud login', or start the local"
-                    + " stack, which writes " + credentialsFile() + ".");
+        String key = firstOf(terminal.environment(keyVariable), savedKey.apply(credentials), null);
+        if (key == null) {
+            throw new CliException(ExitCode.AUTHENTICATION, noKey);
         }
-        return new Gateway(baseUri(url), apiKey);
+        return new Gateway(baseUri(url), key);
     }
 
     Operations operations(Gateway gateway) {
@@ -127,6 +140,16 @@ public final class Dbcloud {
         if (!violations.isEmpty()) {
             throw new CliException(ExitCode.USAGE, violations.stream().map(v -> v.field() + " " + v.message())
                     .collect(Collectors.joining("; ")) + ".");
+        }
+    }
+
+    /** A UUID, such as an operation's or a key's id. */
+    static List<Violation> uuid(String field, String value) {
+        try {
+            UUID.fromString(value);
+            return List.of();
+        } catch (IllegalArgumentException e) {
+            return List.of(new Violation(field, Rule.FORMAT, "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000"));
         }
     }
 

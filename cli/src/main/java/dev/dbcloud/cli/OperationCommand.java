@@ -1,6 +1,5 @@
 package dev.dbcloud.cli;
 
-import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,11 +21,7 @@ final class OperationCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, "'" + id + "' is not an operation id (a UUID)");
-        }
+        Dbcloud.check(Dbcloud.uuid("operation id", id));
         Gateway gateway = root.gateway();
         JsonNode operation = gateway.get("/v1/operations/" + id);
         if (await) {

@@ -221,7 +221,25 @@ class DbcloudTest {
             Run run = run(unreachable(), "", "operation", "not-a-uuid");
 
             assertThat(run.code()).isEqualTo(ExitCode.USAGE);
-            assertThat(run.errLines()).singleElement().asString().startsWith("error:").contains("not-a-uuid");
+            assertThat(run.errLines()).singleElement().asString().startsWith("error:")
+                    .contains("operation id must be a UUID");
+        }
+
+        @Test
+        void refusesAKeyIdThatIsNotAUuidAndATenantNameBreakingTheRulesBeforeAnyRequest() {
+            assertThat(run(unreachable(), "", "keys", "revoke", "not-a-uuid").code()).isEqualTo(ExitCode.USAGE);
+            Map<String, String> admin = unreachable();
+            admin.put("DBCLOUD_ADMIN_KEY", API_KEY);
+            Run run = run(admin, "", "admin", "create-tenant", "Bad_Tenant");
+            assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.errLines()).singleElement().asString().contains("tenant may contain only");
+        }
+
+        @Test
+        void needsTheAdminKeyForAdminCommands() {
+            Run run = run(unreachable(), "", "admin", "tenants");
+            assertThat(run.code()).isEqualTo(ExitCode.AUTHENTICATION);
+            assertThat(run.errLines()).singleElement().asString().contains("DBCLOUD_ADMIN_KEY");
         }
 
         @Test

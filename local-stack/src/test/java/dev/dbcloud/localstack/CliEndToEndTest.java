@@ -196,6 +196,33 @@ class CliEndToEndTest {
     }
 
     @Test
+    void managesTenantsAndKeys() {
+        String tenant = "cli-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Run created = dbcloud("", "admin", "create-tenant", tenant);
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String first = created.out().strip();
+        assertThat(first).startsWith("dbc_");
+        assertThat(dbcloud("", "admin", "tenants").out()).containsPattern("(?m)^" + tenant + " +1 ");
+        assertThat(dbcloud(Map.of("DBCLOUD_ADMIN_KEY", first), "", "admin", "tenants").exitCode())
+                .as("a tenant key is no admin key").isEqualTo(3);
+
+        Map<String, String> asTenant = Map.of("DBCLOUD_API_KEY", first);
+        Run second = dbcloud(asTenant, "", "keys", "create", "--name", "ci");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        String secondKey = second.out().strip();
+        Run listed = dbcloud(asTenant, "", "keys", "list");
+        assertThat(listed.out()).contains(secondKey.substring(0, 12), " ci ").doesNotContain(secondKey);
+        String id = json(dbcloud(asTenant, "", "keys", "list", "--json")).valueStream()
+                .filter(k -> "ci".equals(k.path("name").asString())).findFirst().orElseThrow().path("id").asString();
+
+        assertThat(dbcloud(asTenant, "", "keys", "revoke", id).exitCode()).isZero();
+        Run refused = dbcloud(Map.of("DBCLOUD_API_KEY", secondKey), "", "db", "list");
+        assertThat(refused.exitCode()).as("a revoked key").isEqualTo(3);
+        assertThat(dbcloud(asTenant, "", "db", "list").out()).as("the new tenant has no instances")
+                .startsWith("No instances.");
+    }
+
+    @Test
     void theLauncherScriptRunsThePackagedCli() throws Exception {
         Path launcher = Path.of("..", "dbcloud").toAbsolutePath().normalize();
         Path stdout = project.resolve("stdout");

@@ -1,0 +1,58 @@
+package dev.dbcloud.cli;
+
+import dev.dbcloud.common.rules.TenantRules;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import tools.jackson.databind.JsonNode;
+
+/** {@code dbcloud keys ...}: your tenant's API keys. A key is shown once, when created. */
+@Command(name = "keys", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        description = "Create, list and revoke your tenant's API keys.")
+final class KeysCommand {
+
+    @ParentCommand Dbcloud root;
+
+    @Command(name = "list", description = "List your keys: id, visible prefix, label; never the keys themselves.")
+    int list(@Mixin Json json) {
+        JsonNode keys = root.gateway().get("/v1/keys");
+        PrintWriter out = root.terminal().out();
+        if (json.enabled) {
+            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(keys));
+            return ExitCode.OK;
+        }
+        Table table = new Table("ID", "PREFIX", "NAME", "CREATED", "REVOKED");
+        keys.forEach(k -> table.row(k.path("id").asString(), k.path("prefix").asString(), k.path("name").asString("-"),
+                k.path("createdAt").asString(), k.path("revokedAt").asString("-")));
+        table.print(out);
+        return ExitCode.OK;
+    }
+
+    @Command(name = "create", description = {"Create a key and print it, on stdout, this one time.",
+        "Its id and prefix go to stderr."})
+    int create(@Option(names = "--name", paramLabel = "<label>", description = "A label, such as ci.") String label) {
+        Dbcloud.check(TenantRules.keyName("name", label));
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", label);
+        JsonNode key = root.gateway().post("/v1/keys", body);
+        root.terminal().err().println("Key " + key.path("id").asString() + " (" + key.path("prefix").asString()
+                + "...) created; it is shown only now.");
+        root.terminal().out().println(key.path("key").asString());
+        return ExitCode.OK;
+    }
+
+    @Command(name = "revoke", description = "Revoke a key: it is refused from the next request on.")
+    int revoke(@Parameters(paramLabel = "<id>", description = "The key's id, from 'dbcloud keys list'.") String id) {
+        Dbcloud.check(Dbcloud.uuid("id", id));
+        root.gateway().delete("/v1/keys/" + id);
+        root.terminal().out().println("Key " + id + " is revoked.");
+        return ExitCode.OK;
+    }
+}

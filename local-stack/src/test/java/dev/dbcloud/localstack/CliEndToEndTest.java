@@ -114,9 +114,16 @@ class CliEndToEndTest {
         Files.writeString(migrations.resolve("V1__create_orders.sql"), "CREATE TABLE orders (id bigint PRIMARY KEY, note text);");
         Files.writeString(migrations.resolve("V2__add_total.sql"), "ALTER TABLE orders ADD COLUMN total numeric;");
 
+        Files.writeString(migrations.resolve("V3__broken.sql"), "ALTER TABLE missing ADD COLUMN x int;");
+        Run failed = dbcloud("", "migrate", "clishop");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.err()).contains("SQL_ERROR", "does not exist").hasLineCount(2);
+        Files.delete(migrations.resolve("V3__broken.sql"));
+
         Run first = dbcloud("", "migrate", "clishop");
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.out()).isEqualTo("Applied 1, 2: storefront is at version 2.\n");
+        assertThat(first.out()).as("1 and 2 stayed applied after the failure")
+                .isEqualTo("Nothing to apply: storefront is at version 2.\n");
         assertThat(dbcloud("", "migrate", "clishop").out()).isEqualTo("Nothing to apply: storefront is at version 2.\n");
 
         Files.writeString(migrations.resolve("V3__drop_note.sql"), "ALTER TABLE orders DROP COLUMN note;");

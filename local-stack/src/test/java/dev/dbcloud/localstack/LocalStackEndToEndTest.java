@@ -120,6 +120,8 @@ class LocalStackEndToEndTest {
         String history = send("GET", "/v1/instances/app/databases/shop/migrations", null).body();
         assertThat(history).contains("\"reason\":\"SQL_ERROR\"", "\"sqlState\":\"42703\"", "\"version\":\"3\"",
                 "versions 1, 2 were applied before");
+        assertThat(history).as("what stayed applied").contains("\"currentVersion\":\"2\"", "\"lastSucceededAt\":null")
+                .containsSubsequence("\"applied\":[", "\"version\":\"1\"", "\"version\":\"2\"", "\"lastFailure\"");
 
         assertThat(finished(migrate(v1, v2, fixedV3))).contains("\"status\":\"SUCCEEDED\"");
         assertThat(send("GET", "/v1/instances/app/databases/shop/migrations", null).body())

@@ -210,6 +210,14 @@ record InstanceStory(String tenant, String name, Instant start) {
                 .build();
     }
 
+    /** Migrating {@code shop} failed at version 3, after which {@code stillApplied} were the applied ones. */
+    MigrationFailed migrationFailedLeaving(UUID operation, int second, AppliedMigration... stillApplied) {
+        MigrationFailed failed = migrationFailed(operation, second, "shop", MigrationFailureReason.SQL_ERROR, "3",
+                "42703", "column \"note\" does not exist");
+        failed.setHistory(List.of(stillApplied));
+        return failed;
+    }
+
     CreateDatabaseRequested createDatabaseRequested(UUID operation, int second, String database) {
         return CreateDatabaseRequested.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())

@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Each application database's migration history (as the latest success reported it) and its last failure, per
+ * Each application database's migration history (as the latest report gave it) and its last failure, per
  * incarnation of an instance, projected from outcomes delivered twice or out of order.
  */
 class MigrationHistoryIntegrationTest extends ReadModelIntegrationTest {
@@ -186,6 +186,53 @@ class MigrationHistoryIntegrationTest extends ReadModelIntegrationTest {
                     assertThat(history.lastFailure().operationId()).isEqualTo(failing.toString());
                     assertThat(history.lastFailure().occurredAt()).isEqualTo(at(12).toString());
                 }));
+    }
+
+    @Test
+    void aFailureReportingWhatStayedAppliedReplacesTheHistoryButNotTheTimeOfTheLastSuccess() {
+        InstanceStory story = InstanceStory.of("orders");
+        provisionAvailable(story, UUID.randomUUID());
+        outcome(story.migrationSucceeded(UUID.randomUUID(), 12, "shop",
+                story.appliedMigration("1", "orders", 1126, 11, 40)));
+        await().atMost(BOUND).until(() -> api.migrations(story.tenant(), "orders", "shop").isPresent());
+
+        UUID failing = UUID.randomUUID();
+        outcome(story.migrationFailedLeaving(failing, 22,
+                story.appliedMigration("1", "orders", 1126, 11, 40),
+                story.appliedMigration("2", "totals", 777, 21, 9)));
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.migrations(story.tenant(), "orders", "shop"))
+                .hasValueSatisfying(history -> {
+                    assertThat(history.currentVersion()).as("version 2 stayed applied").isEqualTo("2");
+                    assertThat(history.applied()).extracting(AppliedView::version).containsExactly("1", "2");
+                    assertThat(history.lastSucceededAt()).isEqualTo(at(12).toString());
+                    assertThat(history.lastFailure().version()).isEqualTo("3");
+                }));
+
+        // A success that happened before, projected late, leaves the failure's newer history.
+        var late = story.migrationSucceeded(UUID.randomUUID(), 8, "shop");
+        outcome(late);
+        await().atMost(BOUND).until(() -> applied(late));
+        assertThat(api.migrations(story.tenant(), "orders", "shop")).hasValueSatisfying(history -> {
+            assertThat(history.applied()).extracting(AppliedView::version).containsExactly("1", "2");
+            assertThat(history.lastSucceededAt()).isEqualTo(at(12).toString());
+        });
+    }
+
+    @Test
+    void aFirstRunThatFailedAfterApplyingSomeShowsTheDatabaseWithNoSuccess() {
+        InstanceStory story = InstanceStory.of("orders");
+        provisionAvailable(story, UUID.randomUUID());
+
+        outcome(story.migrationFailedLeaving(UUID.randomUUID(), 12, story.appliedMigration("1", "orders", 1126, 11, 40)));
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.migrations(story.tenant(), "orders", "shop"))
+                .hasValueSatisfying(history -> {
+                    assertThat(history.currentVersion()).isEqualTo("1");
+                    assertThat(history.lastSucceededAt()).isNull();
+                    assertThat(history.applied()).extracting(AppliedView::version).containsExactly("1");
+                }));
+        assertThat(api.databases(story.tenant(), "orders")).extracting(DatabaseView::name).containsExactly("shop");
     }
 
     @Test

@@ -171,6 +171,7 @@ public class Migrating {
                 .setFailedVersion(refused.failedVersion())
                 .setSqlState(refused.sqlState())
                 .setMessage(refused.message())
+                .setHistory(refused.history())
                 .build();
     }
 }

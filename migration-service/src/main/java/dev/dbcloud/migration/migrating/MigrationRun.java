@@ -58,8 +58,22 @@ final class MigrationRun {
             List<AppliedMigration> history) implements Result {
     }
 
-    record Refused(MigrationFailureReason reason, String failedVersion, String sqlState,
-            String message) implements Result {
+    /**
+     * A run that ended without applying everything.
+     *
+     * @param history the database's applied migrations afterwards (those applied before the failure stay applied);
+     *     null when they could not be read
+     */
+    record Refused(MigrationFailureReason reason, String failedVersion, String sqlState, String message,
+            List<AppliedMigration> history) implements Result {
+
+        Refused(MigrationFailureReason reason, String failedVersion, String sqlState, String message) {
+            this(reason, failedVersion, sqlState, message, null);
+        }
+
+        Refused withHistory(List<AppliedMigration> applied) {
+            return new Refused(reason, failedVersion, sqlState, message, applied);
+        }
     }
 
     private final KnownInstance instance;
@@ -92,7 +106,9 @@ final class MigrationRun {
             return refused(e, null, "preparing the database " + database);
         }
         try {
-            return migrate(separateMigrator ? instance.ownerRole() : null);
+            String owner = separateMigrator ? instance.ownerRole() : null;
+            Result result = migrate(owner);
+            return result instanceof Refused refused ? refused.withHistory(historyOrNull(owner)) : result;
         } finally {
             if (separateMigrator) {
                 disableMigrator();
@@ -148,19 +164,34 @@ final class MigrationRun {
                     throw new IllegalStateException("Flyway applied nothing up to pending version " + target);
                 }
             }
-            MigrationInfo[] history = ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
-                    .info().applied();
-            List<AppliedMigration> successful = Arrays.stream(history)
-                    .filter(info -> info.isVersioned() && !info.getType().isSynthetic() && info.getState().isApplied()
-                            && !info.getState().isFailed())
-                    .map(MigrationRun::applied)
-                    .toList();
+            List<AppliedMigration> successful = history(dataSource, owner);
             return new Applied(List.copyOf(applied),
                     successful.isEmpty() ? null : successful.get(successful.size() - 1).getVersion(), successful);
         } catch (FlywayException e) {
             return refused(e);
         } catch (SQLException e) {
             return refused(e, null, "inspecting the pending migrations");
+        }
+    }
+
+    /** The versioned migrations applied successfully, oldest first, as Flyway's schema history has them. */
+    private List<AppliedMigration> history(DataSource dataSource, String owner) {
+        MigrationInfo[] history = ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
+                .info().applied();
+        return Arrays.stream(history)
+                .filter(info -> info.isVersioned() && !info.getType().isSynthetic() && info.getState().isApplied()
+                        && !info.getState().isFailed())
+                .map(MigrationRun::applied)
+                .toList();
+    }
+
+    /** After a failure: the history if it can be read, else null (the server may be the reason of the failure). */
+    private List<AppliedMigration> historyOrNull(String owner) {
+        try {
+            return history(migrator.dataSource(database), owner);
+        } catch (RuntimeException e) {
+            log.info("The applied history of {} could not be read after the failure: {}", database, e.toString());
+            return null;
         }
     }
 

@@ -83,6 +83,8 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
         assertThat(failed.getMessage()).contains("version 3", "line 2", "relation \"missing\" does not exist")
                 .doesNotContain(CONTROL_PASSWORD);
         assertThat(appliedVersions(database)).containsExactly("1", "2");
+        assertThat(failed.getHistory()).as("the failure reports what stayed applied")
+                .extracting(AppliedMigration::getVersion).containsExactly("1", "2");
         assertThat(query(database, "SELECT count(*) FROM flyway_schema_history WHERE version = '3'"))
                 .containsExactly(List.of("0"));
         assertThat(query(database, "SELECT to_regclass('public.notes') IS NULL")).containsExactly(List.of("t"));
@@ -324,6 +326,7 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
 
         assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.INSTANCE_NOT_AVAILABLE);
         assertThat(failed.getMessage()).contains("nowhere");
+        assertThat(failed.getHistory()).as("nothing could be read").isNull();
         assertThat(failed.getOccurredAt()).isAfterOrEqualTo(sent.plus(INSTANCE_WAIT).truncatedTo(ChronoUnit.MILLIS));
     }
 

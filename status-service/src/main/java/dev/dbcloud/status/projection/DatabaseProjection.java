@@ -56,12 +56,19 @@ class DatabaseProjection {
         });
     }
 
-    /** A failed migration shows no database: the instance may not have been available to create it. */
+    /**
+     * A failed migration shows its database only when it reports the history that stayed applied (the instance may
+     * not have been available to create it); that history then becomes the database's.
+     */
     void migrationFailed(MigrationFailed outcome) {
         timeline.applyOnce(outcome, event -> {
             operations.failed(event, OperationType.MIGRATE, outcome.getReason(), outcome.getMessage());
             migrations.failed(event, outcome.getDatabase(), outcome.getReason(), outcome.getFailedVersion(),
                     outcome.getSqlState(), outcome.getMessage());
+            if (outcome.getHistory() != null) {
+                databases.migrated(event, outcome.getDatabase());
+                migrations.reportedAfterFailure(event, outcome.getDatabase(), outcome.getHistory());
+            }
         });
     }
 }

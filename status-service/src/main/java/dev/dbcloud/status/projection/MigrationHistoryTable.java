@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code migration_histories} and {@code applied_migrations} rows (each database's applied migrations, as the
- * latest success reported them) and the {@code migration_failures} rows (each database's latest failure). Each is
+ * latest report gave them: a success, or a failure after which earlier migrations stayed applied) and the {@code migration_failures} rows (each database's latest failure). Each is
  * replaced only by an outcome that happened later than the one stored, so a duplicate, a re-emitted outcome or one
  * projected out of order never moves them back.
  *
@@ -30,34 +30,53 @@ class MigrationHistoryTable {
 
     /**
      * Migrations succeeded: {@code history}, the database's complete applied history after the run, oldest first,
-     * becomes the stored one unless a success that happened later was applied already. The database's row must
-     * exist already (see {@link DatabaseTable#migrated}).
+     * becomes the stored one unless a later report (a success or a failure) was applied already. The database's row
+     * must exist already (see {@link DatabaseTable#migrated}).
      *
      * @param currentVersion the database's schema version afterwards; null if it has none
      */
     void succeeded(EventMetadata outcome, String database, String currentVersion, List<AppliedMigration> history) {
+        report(outcome, database, currentVersion, history, true);
+    }
+
+    /**
+     * A failed run that reported what stayed applied: that history becomes the stored one unless a later report was
+     * applied already; the time of the latest success is kept. The database's row must exist already.
+     */
+    void reportedAfterFailure(EventMetadata outcome, String database, List<AppliedMigration> history) {
+        report(outcome, database, history.isEmpty() ? null : history.get(history.size() - 1).getVersion(), history,
+                false);
+    }
+
+    private void report(EventMetadata outcome, String database, String currentVersion, List<AppliedMigration> history,
+            boolean success) {
         jdbc.sql("""
                         INSERT INTO migration_histories (instance_id, database, operation_id, current_version,
-                                                         succeeded_at)
-                        SELECT id, :database, :operationId, :currentVersion, :at
+                                                         succeeded_at, reported_at)
+                        SELECT id, :database, :operationId, :currentVersion, :succeededAt, :at
                           FROM instances
                          WHERE tenant = :tenant AND name = :instanceName AND status <> 'DESTROYED'
                         ON CONFLICT (instance_id, database) DO UPDATE
-                            SET operation_id = EXCLUDED.operation_id,
-                                current_version = EXCLUDED.current_version,
-                                succeeded_at = EXCLUDED.succeeded_at
-                            WHERE migration_histories.succeeded_at < EXCLUDED.succeeded_at
-                        RETURNING instance_id
+                            SET operation_id = CASE WHEN migration_histories.reported_at < EXCLUDED.reported_at
+                                                    THEN EXCLUDED.operation_id ELSE migration_histories.operation_id END,
+                                current_version = CASE WHEN migration_histories.reported_at < EXCLUDED.reported_at
+                                                       THEN EXCLUDED.current_version
+                                                       ELSE migration_histories.current_version END,
+                                succeeded_at = GREATEST(migration_histories.succeeded_at, EXCLUDED.succeeded_at),
+                                reported_at = GREATEST(migration_histories.reported_at, EXCLUDED.reported_at)
+                        RETURNING instance_id, operation_id = :operationId AS newest
                         """)
                 .param("database", database)
                 .param("operationId", outcome.operationId())
                 .param("currentVersion", currentVersion, Types.VARCHAR)
+                .param("succeededAt", success ? timestamp(outcome.occurredAt()) : null, Types.TIMESTAMP_WITH_TIMEZONE)
                 .param("at", timestamp(outcome.occurredAt()))
                 .param("tenant", outcome.instance().tenant())
                 .param("instanceName", outcome.instance().name())
-                .query(UUID.class)
+                .query((row, n) -> new Stored(row.getObject("instance_id", UUID.class), row.getBoolean("newest")))
                 .optional()
-                .ifPresent(instanceId -> replaceApplied(instanceId, database, history));
+                .filter(Stored::newest)
+                .ifPresent(stored -> replaceApplied(stored.instanceId(), database, history));
     }
 
     /**
@@ -121,5 +140,9 @@ class MigrationHistoryTable {
                     .param("durationMillis", migration.getDurationMillis())
                     .update();
         }
+    }
+
+    /** The history row a report was projected into, and whether that report is now the stored one. */
+    private record Stored(UUID instanceId, boolean newest) {
     }
 }

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * What is known of an application database's migrations: its applied history as the latest success reported it, and
- * its last failure. A later success does not erase the failure; compare {@code lastFailure.occurredAt} with
- * {@code lastSucceededAt} to tell which came last.
+ * What is known of an application database's migrations: its applied history as the latest report gave it (a
+ * success, or a failure after which earlier migrations stayed applied), and its last failure. A later success does
+ * not erase the failure; compare {@code lastFailure.occurredAt} with {@code lastSucceededAt} to tell which came last.
  *
- * @param currentVersion the schema version after the latest success; null if none succeeded or it has no version
+ * @param currentVersion the schema version the latest report gave; null if none did or it has no version
  * @param lastSucceededAt when the latest success happened; null if none did
- * @param applied the applied migrations after the latest success, oldest first; empty if none succeeded
+ * @param applied the applied migrations the latest report gave, oldest first; empty if none did
  * @param lastFailure the latest failure; null if none failed
  */
 record MigrationHistory(String database, String currentVersion, Instant lastSucceededAt, List<Applied> applied,

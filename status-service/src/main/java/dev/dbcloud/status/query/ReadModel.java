@@ -104,22 +104,22 @@ class ReadModel {
     Optional<MigrationHistory> migrations(Incarnation instance, String database) {
         return snapshot.execute(status -> {
             Optional<MigrationHistory.Failure> lastFailure = lastMigrationFailure(instance, database);
-            Optional<LatestSuccess> latestSuccess = jdbc.sql("""
+            Optional<LatestReport> latestReport = jdbc.sql("""
                             SELECT current_version, succeeded_at FROM migration_histories
                              WHERE instance_id = :id AND database = :database
                             """)
                     .param("id", instance.id())
                     .param("database", database)
-                    .query((row, number) -> new LatestSuccess(
-                            row.getString("current_version"), instant(row, "succeeded_at")))
+                    .query((row, number) -> new LatestReport(row.getString("current_version"),
+                            row.getObject("succeeded_at") == null ? null : instant(row, "succeeded_at")))
                     .optional();
-            if (latestSuccess.isEmpty() && lastFailure.isEmpty() && !databaseExists(instance, database)) {
+            if (latestReport.isEmpty() && lastFailure.isEmpty() && !databaseExists(instance, database)) {
                 return Optional.empty();
             }
             return Optional.of(new MigrationHistory(database,
-                    latestSuccess.map(LatestSuccess::currentVersion).orElse(null),
-                    latestSuccess.map(LatestSuccess::at).orElse(null),
-                    latestSuccess.isPresent() ? appliedMigrations(instance, database) : List.of(),
+                    latestReport.map(LatestReport::currentVersion).orElse(null),
+                    latestReport.map(LatestReport::succeededAt).orElse(null),
+                    latestReport.isPresent() ? appliedMigrations(instance, database) : List.of(),
                     lastFailure.orElse(null)));
         });
     }
@@ -210,7 +210,10 @@ class ReadModel {
     record Incarnation(UUID id, OffsetDateTime createdAt) {
     }
 
-    /** The latest success stored for a database. */
-    private record LatestSuccess(String currentVersion, Instant at) {
+    /**
+     * The latest history report stored for a database: its schema version then, and the time of the latest success
+     * (null if none succeeded: a failure reported what stayed applied).
+     */
+    private record LatestReport(String currentVersion, Instant succeededAt) {
     }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -136,7 +137,7 @@ public final class Dbcloud {
     /** Fails with {@link ExitCode#USAGE} and every broken rule, before any request is sent. */
     @SafeVarargs
     static void check(List<Violation>... groups) {
-        List<Violation> violations = java.util.Arrays.stream(groups).flatMap(List::stream).toList();
+        List<Violation> violations = Arrays.stream(groups).flatMap(List::stream).toList();
         if (!violations.isEmpty()) {
             throw new CliException(ExitCode.USAGE, violations.stream().map(v -> v.field() + " " + v.message())
                     .collect(Collectors.joining("; ")) + ".");

@@ -2,6 +2,7 @@ package dev.dbcloud.cli;
 
 import dev.dbcloud.common.Credentials;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -10,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "login", mixinStandardHelpOptions = true, description = {
     "Check and save the control plane's URL and your API key in $DBCLOUD_HOME/credentials (mode 0600).",
     "Without --token, asks for the key without echo."})
-final class LoginCommand implements java.util.concurrent.Callable<Integer> {
+final class LoginCommand implements Callable<Integer> {
 
     @ParentCommand Dbcloud root;
 

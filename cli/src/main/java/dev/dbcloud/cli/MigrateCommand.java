@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,7 @@ import tools.jackson.databind.JsonNode;
     "Run an application's migrations (V<version>__<description>.sql files) on its database of an instance.",
     "The database is created if missing, owned by the instance's admin user; applied versions are skipped.",
     "--app and --app-db-name default to name and app_db_name in ./" + DbosConfig.FILE_NAME + "."})
-final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
+final class MigrateCommand implements Callable<Integer> {
 
     @ParentCommand Dbcloud root;
 

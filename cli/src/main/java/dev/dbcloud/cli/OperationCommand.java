@@ -1,5 +1,6 @@
 package dev.dbcloud.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -9,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 /** {@code dbcloud operation <id>}: an operation's state, or, with {@code --wait}, its end. */
 @Command(name = "operation", mixinStandardHelpOptions = true,
         description = "Show an operation, such as one started with --no-wait; --wait follows it to its end.")
-final class OperationCommand implements java.util.concurrent.Callable<Integer> {
+final class OperationCommand implements Callable<Integer> {
 
     @ParentCommand Dbcloud root;
 

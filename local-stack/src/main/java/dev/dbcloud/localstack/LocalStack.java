@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,6 +21,7 @@ import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -45,7 +47,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Path home;
-    private final Map<String, Integer> managementPorts = new java.util.LinkedHashMap<>();
+    private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     private String gatewayUrl;
     private Credentials credentials;
     private String kafkaBootstrapServers;
@@ -157,7 +159,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Each service's actuator, by service name: {@code http://localhost:<management port>/actuator}. */
     public Map<String, String> actuatorUrls() {
-        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        Map<String, String> urls = new LinkedHashMap<>();
         managementPorts.forEach((service, port) -> urls.put(service, "http://localhost:" + port + "/actuator"));
         return urls;
     }
@@ -242,8 +244,8 @@ public final class LocalStack implements AutoCloseable {
         Path next = Files.createTempFile(home, "keyset", ".json",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(next, ControlPasswordCipher.rotateKeyset(Files.readString(keyset)));
-        Files.move(next, keyset, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(next, keyset, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
         System.out.println("Rotated " + keyset + ": a new primary key encrypts from the next start on;"
                 + " the older keys still decrypt.");
     }

@@ -1,5 +1,6 @@
 package dev.dbcloud.gateway.instances;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.common.rules.InstanceRules;
@@ -26,7 +27,6 @@ import dev.dbcloud.messaging.outbox.Outbox;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.postgresql.util.PasswordUtil;
@@ -208,12 +208,8 @@ public class InstanceCommands {
     }
 
     private OperationView publish(String topic, String tenant, OperationView operation, SpecificRecordBase command) {
-        command.put("eventId", UUID.randomUUID().toString());
-        command.put("operationId", operation.id().toString());
-        command.put("tenant", tenant);
-        command.put("instanceName", operation.instanceName());
-        command.put("occurredAt", operation.createdAt());
-        outbox.append(topic, command);
+        outbox.append(topic, EventMetadata.stamp(command, operation.id(),
+                new InstanceRef(tenant, operation.instanceName()), operation.createdAt()));
         return operation;
     }
 

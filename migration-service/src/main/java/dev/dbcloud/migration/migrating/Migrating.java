@@ -1,5 +1,6 @@
 package dev.dbcloud.migration.migrating;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.events.MigrateRequested;
@@ -143,35 +144,25 @@ public class Migrating {
     }
 
     private MigrationSucceeded succeeded(MigrateRequested command, MigrationRun.Applied applied, long durationMillis) {
-        return MigrationSucceeded.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .setApplication(command.getApplication())
-                .setDatabase(command.getAppDbName())
-                .setAppliedVersions(applied.appliedVersions())
-                .setCurrentVersion(applied.currentVersion())
-                .setDurationMillis(durationMillis)
-                .setHistory(applied.history())
-                .build();
+        MigrationSucceeded event = new MigrationSucceeded();
+        event.setApplication(command.getApplication());
+        event.setDatabase(command.getAppDbName());
+        event.setAppliedVersions(applied.appliedVersions());
+        event.setCurrentVersion(applied.currentVersion());
+        event.setDurationMillis(durationMillis);
+        event.setHistory(applied.history());
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 
     private MigrationFailed failed(MigrateRequested command, MigrationRun.Refused refused) {
-        return MigrationFailed.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .setApplication(command.getApplication())
-                .setDatabase(command.getAppDbName())
-                .setReason(refused.reason())
-                .setFailedVersion(refused.failedVersion())
-                .setSqlState(refused.sqlState())
-                .setMessage(refused.message())
-                .setHistory(refused.history())
-                .build();
+        MigrationFailed event = new MigrationFailed();
+        event.setApplication(command.getApplication());
+        event.setDatabase(command.getAppDbName());
+        event.setReason(refused.reason());
+        event.setFailedVersion(refused.failedVersion());
+        event.setSqlState(refused.sqlState());
+        event.setMessage(refused.message());
+        event.setHistory(refused.history());
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 }

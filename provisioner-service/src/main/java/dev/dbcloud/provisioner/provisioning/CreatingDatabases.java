@@ -1,5 +1,6 @@
 package dev.dbcloud.provisioner.provisioning;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.rules.InstanceRules;
 import dev.dbcloud.events.CreateDatabaseRequested;
@@ -109,28 +110,18 @@ public class CreatingDatabases {
     }
 
     private DatabaseCreated created(CreateDatabaseRequested command, String owner) {
-        return DatabaseCreated.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .setDatabase(command.getDatabase())
-                .setOwner(owner)
-                .build();
+        DatabaseCreated event = new DatabaseCreated();
+        event.setDatabase(command.getDatabase());
+        event.setOwner(owner);
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 
     private DatabaseCreationFailed failed(CreateDatabaseRequested command, DatabaseCreationFailureReason reason,
             String message) {
-        return DatabaseCreationFailed.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .setDatabase(command.getDatabase())
-                .setReason(reason)
-                .setMessage(message)
-                .build();
+        DatabaseCreationFailed event = new DatabaseCreationFailed();
+        event.setDatabase(command.getDatabase());
+        event.setReason(reason);
+        event.setMessage(message);
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 }

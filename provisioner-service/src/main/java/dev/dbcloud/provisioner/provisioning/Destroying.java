@@ -1,5 +1,6 @@
 package dev.dbcloud.provisioner.provisioning;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.DestroyFailed;
 import dev.dbcloud.events.DestroyFailureReason;
@@ -93,24 +94,13 @@ public class Destroying {
     }
 
     private InstanceDestroyed destroyed(DestroyRequested command) {
-        return InstanceDestroyed.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .build();
+        return EventMetadata.stampAsOutcomeOf(command, new InstanceDestroyed(), clock.instant());
     }
 
     private DestroyFailed failed(DestroyRequested command, DestroyFailureReason reason, String message) {
-        return DestroyFailed.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .setReason(reason)
-                .setMessage(message)
-                .build();
+        DestroyFailed event = new DestroyFailed();
+        event.setReason(reason);
+        event.setMessage(message);
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 }

@@ -1,5 +1,6 @@
 package dev.dbcloud.provisioner.provisioning;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
@@ -8,7 +9,6 @@ import dev.dbcloud.provisioner.driver.ServerLogin;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,14 +132,9 @@ class HealthWatch implements SmartLifecycle {
     }
 
     private InstanceHealthChanged changed(ProvisionedInstance instance, InstanceHealth health, String detail) {
-        return InstanceHealthChanged.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(instance.operationId().toString())
-                .setTenant(instance.instance().tenant())
-                .setInstanceName(instance.instance().name())
-                .setOccurredAt(clock.instant())
-                .setHealth(health)
-                .setDetail(detail)
-                .build();
+        InstanceHealthChanged event = new InstanceHealthChanged();
+        event.setHealth(health);
+        event.setDetail(detail);
+        return EventMetadata.stamp(event, instance.operationId(), instance.instance(), clock.instant());
     }
 }

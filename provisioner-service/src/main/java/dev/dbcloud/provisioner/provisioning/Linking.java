@@ -1,5 +1,6 @@
 package dev.dbcloud.provisioner.provisioning;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.rules.InstanceRules;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
@@ -99,17 +100,12 @@ public class Linking {
     }
 
     private InstanceLinked linked(LinkRequested command, byte[] ciphertext) {
-        return InstanceLinked.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .setHostName(command.getHostName())
-                .setPort(command.getPort())
-                .setAdminRole(command.getAdminRole())
-                .setControlPasswordCiphertext(ByteBuffer.wrap(ciphertext))
-                .build();
+        InstanceLinked event = new InstanceLinked();
+        event.setHostName(command.getHostName());
+        event.setPort(command.getPort());
+        event.setAdminRole(command.getAdminRole());
+        event.setControlPasswordCiphertext(ByteBuffer.wrap(ciphertext));
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 
     private LinkFailed nameInUse(LinkRequested command) {
@@ -117,14 +113,9 @@ public class Linking {
     }
 
     private LinkFailed failed(LinkRequested command, LinkFailureReason reason, String message) {
-        return LinkFailed.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .setReason(reason)
-                .setMessage(message)
-                .build();
+        LinkFailed event = new LinkFailed();
+        event.setReason(reason);
+        event.setMessage(message);
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 }

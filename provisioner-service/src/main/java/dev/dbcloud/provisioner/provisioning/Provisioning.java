@@ -1,5 +1,6 @@
 package dev.dbcloud.provisioner.provisioning;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
@@ -144,29 +145,19 @@ public class Provisioning {
     }
 
     private InstanceProvisioned provisioned(ProvisionedInstance instance) {
-        return InstanceProvisioned.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(instance.operationId().toString())
-                .setTenant(instance.instance().tenant())
-                .setInstanceName(instance.instance().name())
-                .setOccurredAt(clock.instant())
-                .setHostName(instance.hostName())
-                .setPort(instance.port())
-                .setAdminUsername(instance.adminUsername())
-                .setDriver(InstanceDriverKind.LOCAL)
-                .setControlPasswordCiphertext(ByteBuffer.wrap(instance.controlPasswordCiphertext()))
-                .build();
+        InstanceProvisioned event = new InstanceProvisioned();
+        event.setHostName(instance.hostName());
+        event.setPort(instance.port());
+        event.setAdminUsername(instance.adminUsername());
+        event.setDriver(InstanceDriverKind.LOCAL);
+        event.setControlPasswordCiphertext(ByteBuffer.wrap(instance.controlPasswordCiphertext()));
+        return EventMetadata.stamp(event, instance.operationId(), instance.instance(), clock.instant());
     }
 
     private ProvisionFailed failed(UUID operationId, InstanceRef ref, ProvisionFailureReason reason, String message) {
-        return ProvisionFailed.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(operationId.toString())
-                .setTenant(ref.tenant())
-                .setInstanceName(ref.name())
-                .setOccurredAt(clock.instant())
-                .setReason(reason)
-                .setMessage(message)
-                .build();
+        ProvisionFailed event = new ProvisionFailed();
+        event.setReason(reason);
+        event.setMessage(message);
+        return EventMetadata.stamp(event, operationId, ref, clock.instant());
     }
 }

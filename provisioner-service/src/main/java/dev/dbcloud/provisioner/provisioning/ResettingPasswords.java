@@ -1,5 +1,6 @@
 package dev.dbcloud.provisioner.provisioning;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.PasswordReset;
 import dev.dbcloud.events.PasswordResetFailed;
@@ -86,25 +87,14 @@ public class ResettingPasswords {
     }
 
     private PasswordReset passwordReset(PasswordResetRequested command) {
-        return PasswordReset.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .build();
+        return EventMetadata.stampAsOutcomeOf(command, new PasswordReset(), clock.instant());
     }
 
     private PasswordResetFailed failed(PasswordResetRequested command, PasswordResetFailureReason reason,
             String message) {
-        return PasswordResetFailed.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .setReason(reason)
-                .setMessage(message)
-                .build();
+        PasswordResetFailed event = new PasswordResetFailed();
+        event.setReason(reason);
+        event.setMessage(message);
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 }

@@ -1,5 +1,6 @@
 package dev.dbcloud.provisioner.provisioning;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.UnlinkRequested;
@@ -56,12 +57,6 @@ public class Unlinking {
     }
 
     private InstanceUnlinked unlinked(UnlinkRequested command) {
-        return InstanceUnlinked.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(command.getOperationId())
-                .setTenant(command.getTenant())
-                .setInstanceName(command.getInstanceName())
-                .setOccurredAt(clock.instant())
-                .build();
+        return EventMetadata.stampAsOutcomeOf(command, new InstanceUnlinked(), clock.instant());
     }
 }

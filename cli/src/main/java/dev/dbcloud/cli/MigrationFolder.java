@@ -3,13 +3,10 @@ package dev.dbcloud.cli;
 import dev.dbcloud.common.rules.MigrationRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +21,7 @@ final class MigrationFolder {
 
     private static final Pattern VERSIONED = Pattern.compile("V(?<version>[0-9]+(?:[._][0-9]+)*)__(?<description>.+)\\.sql");
 
-    /** The folder's migrations, oldest version first. */
+    /** The folder's migrations, by file name; Flyway orders them by version on the server. */
     static List<MigrationRules.Script> read(Path folder) {
         if (!Files.isDirectory(folder)) {
             throw new CliException(ExitCode.USAGE, "no migrations folder " + folder + "; give one with --dir");
@@ -50,27 +47,7 @@ final class MigrationFolder {
         if (scripts.isEmpty()) {
             throw new CliException(ExitCode.USAGE, "no V<version>__<description>.sql files in " + folder);
         }
-        scripts.sort(Comparator.comparing(MigrationRules.Script::version, MigrationFolder::compareVersions));
         return scripts;
-    }
-
-    /** Flyway's order: part by part, numerically; 1.1 before 1.10, 1 before 1.0.1. */
-    static int compareVersions(String left, String right) {
-        BigInteger[] a = parts(left);
-        BigInteger[] b = parts(right);
-        for (int i = 0; i < Math.max(a.length, b.length); i++) {
-            BigInteger x = i < a.length ? a[i] : BigInteger.ZERO;
-            BigInteger y = i < b.length ? b[i] : BigInteger.ZERO;
-            int order = x.compareTo(y);
-            if (order != 0) {
-                return order;
-            }
-        }
-        return 0;
-    }
-
-    private static BigInteger[] parts(String version) {
-        return Arrays.stream(version.split("\\.")).map(BigInteger::new).toArray(BigInteger[]::new);
     }
 
     private static String sql(Path file) {

@@ -82,9 +82,15 @@ class PasswordsNeverWrittenDownEndToEndTest {
         places.put("topics", topicText());
         places.put("tables", tableText());
         places.put("actuators", actuatorText());
-        places.put("files", fileText(stack.home()));
+        List<String> sought = new ArrayList<>(List.of(NAME));
+        sought.addAll(forms(PASSWORD));
+        sought.addAll(forms(RESET_PASSWORD));
+        places.put("files", filesHolding(stack.home(), sought));
 
         places.forEach((place, text) -> assertThat(text).as("%s were searched", place).isNotEmpty());
+        try (Stream<Path> files = Files.walk(stack.home())) {
+            assertThat(files.filter(Files::isRegularFile).count()).as("files searched").isGreaterThan(100);
+        }
         assertThat(places.get("logs")).as("the log search sees the instance").contains(NAME);
         assertThat(places.get("topics")).as("the topic search sees record keys").contains("default/" + NAME);
         assertThat(places.get("tables")).as("the table search sees rows").contains(NAME);
@@ -253,19 +259,25 @@ class PasswordsNeverWrittenDownEndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Every regular file under the home, bytes read one to one into characters. */
-    private static String fileText(Path home) throws IOException {
-        StringBuilder text = new StringBuilder();
+    /**
+     * Every regular file under the home, searched one at a time (the servers' data is large): those of the
+     * {@code sought} strings each file's bytes hold, read one to one into characters, one per line.
+     */
+    private static String filesHolding(Path home, List<String> sought) throws IOException {
+        StringBuilder found = new StringBuilder();
         try (Stream<Path> files = Files.walk(home)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content;
                 try {
-                    text.append(file).append('\n').append(latin1(Files.readAllBytes(file))).append('\n');
+                    content = latin1(Files.readAllBytes(file));
                 } catch (IOException e) {
-                    // A file a server removed while the walk went on.
+                    continue; // A file a server removed while the walk went on.
                 }
+                // Only what the content holds: a path (an instance's folder, say) must not count as a hit.
+                sought.stream().filter(content::contains).forEach(hit -> found.append(hit).append('\n'));
             }
         }
-        return text.toString();
+        return found.toString();
     }
 
     /** Bytes as characters one to one, so a UTF-8 password is found as its UTF-8 bytes read the same way. */

@@ -3,6 +3,7 @@ package dev.dbcloud.gateway;
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.gateway.access.ApiKeys;
+import dev.dbcloud.gateway.access.HandlerCalls;
 import dev.dbcloud.messaging.test.TestInfrastructure;
 import dev.dbcloud.messaging.test.TopicRecorder;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The gateway on a real broker and a real Postgres, with tenant {@code acme}; status-service is not running, so
  * only what the gateway decides by itself can be observed here. Every test class shares this one context.
  */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = {GatewayApplication.class, HandlerCalls.class}, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=api-gateway", "dbcloud.gateway.bootstrap-tenant=acme"})
 public abstract class GatewayIntegrationTest {
 

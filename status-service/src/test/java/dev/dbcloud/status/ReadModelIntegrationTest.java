@@ -39,10 +39,12 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=status-service",
         "dbcloud.status.operation-timeout=3s",
-        "dbcloud.status.timeout-sweep-interval=1s"})
+        "dbcloud.status.timeout-sweep-interval=1s",
+        "dbcloud.internal.token=" + ReadModelIntegrationTest.SERVICE_TOKEN})
 abstract class ReadModelIntegrationTest {
 
     static final Duration BOUND = Duration.ofSeconds(30);
+    static final String SERVICE_TOKEN = "svc_" + "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8L9z0X1c";
     private static final EventCodec codec = new EventCodec();
     private static KafkaProducer<String, byte[]> producer;
 
@@ -69,7 +71,7 @@ abstract class ReadModelIntegrationTest {
 
     @BeforeEach
     void connectApi() {
-        api = new StatusApi(port);
+        api = new StatusApi(port, SERVICE_TOKEN);
     }
 
     /** Provisions the instance at seconds 1 and 2 of its story and waits until it is AVAILABLE. */

@@ -43,8 +43,14 @@ final class StatusApi {
 
     private final RestClient http;
 
-    StatusApi(int port) {
-        this.http = RestClient.create("http://localhost:" + port);
+    /** As the gateway calls it, with the service token. */
+    StatusApi(int port, String serviceToken) {
+        this(RestClient.builder().defaultHeader("Authorization", "Bearer " + serviceToken), port);
+    }
+
+    /** With whatever {@code builder} sends, or nothing. */
+    StatusApi(RestClient.Builder builder, int port) {
+        this.http = builder.baseUrl("http://localhost:" + port).build();
     }
 
     List<InstanceView> instances(String tenant) {

@@ -2,6 +2,4 @@ package dev.dbcloud.gateway.access;
 
 /** Who made a request: a tenant's key, or the admin key. */
 public record Caller(String tenant, boolean admin) {
-
-    static final String ATTRIBUTE = Caller.class.getName();
 }

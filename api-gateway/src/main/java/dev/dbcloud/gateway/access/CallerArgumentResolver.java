@@ -3,14 +3,15 @@ package dev.dbcloud.gateway.access;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
-import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Lets controllers take the authenticated {@link Caller} as a parameter. */
+/** Lets controllers take the {@link Caller} that {@link ApiSecurity} authenticated as a parameter. */
 @Configuration(proxyBeanMethods = false)
 class CallerArgumentResolver implements WebMvcConfigurer, HandlerMethodArgumentResolver {
 
@@ -27,8 +28,8 @@ class CallerArgumentResolver implements WebMvcConfigurer, HandlerMethodArgumentR
     @Override
     public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
-        Object caller = request.getAttribute(Caller.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-        if (caller == null) {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !(authentication.getPrincipal() instanceof Caller caller)) {
             throw new IllegalStateException("no authenticated caller on a /v1 request");
         }
         return caller;

@@ -1,10 +1,14 @@
 package dev.dbcloud.gateway.status;
 
 import dev.dbcloud.gateway.GatewayProperties;
+import dev.dbcloud.messaging.security.InternalAccessProperties;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
@@ -12,13 +16,23 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
-/** Asks status-service's internal query API, always within the caller's tenant. */
+/**
+ * Asks status-service's internal query API, always within the caller's tenant, with the service token
+ * ({@code dbcloud.internal.token}) that the API requires.
+ */
 @Component
 public class StatusClient {
 
+    private static final Logger log = LoggerFactory.getLogger(StatusClient.class);
+
     private final RestClient http;
 
-    StatusClient(RestClient.Builder builder, GatewayProperties properties) {
+    StatusClient(RestClient.Builder builder, GatewayProperties properties, InternalAccessProperties internal) {
+        if (internal.hasToken()) {
+            builder = builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + internal.token().strip());
+        } else {
+            log.warn("No service token (dbcloud.internal.token) is set: status-service will refuse every query");
+        }
         this.http = builder.baseUrl(properties.statusUrl().toString()).build();
     }
 

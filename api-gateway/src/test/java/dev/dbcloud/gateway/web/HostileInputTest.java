@@ -127,6 +127,31 @@ class HostileInputTest extends GatewayIntegrationTest {
         assertThat(counts()).isEqualTo(before);
     }
 
+    @Test
+    void refusesABodyThatNamesAFieldTwice() throws Exception {
+        Counts before = counts();
+        // Validation would pass on the second password if the last value won.
+        String twice = "{\"name\":\"hostile_dup\",\"username\":\"alice\",\"password\":\"bad \\\"\","
+                + "\"password\":\"good-one-42\"}";
+        HttpResponse<String> refused = send("POST", "/v1/instances", twice);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"code\":\"MALFORMED_REQUEST\"").doesNotContain("good-one-42");
+
+        String nameTwice = "{\"name\":\"hostile_dup\",\"name\":\"hostile_dup2\",\"username\":\"alice\","
+                + "\"password\":\"" + PASSWORD + "\"}";
+        assertThat(send("POST", "/v1/instances", nameTwice).statusCode()).isEqualTo(400);
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    void anOversizeHeaderGetsProblemJson() throws Exception {
+        HttpResponse<String> refused = send("GET", "/v1/instances", null, "X-Padding", "a".repeat(64 * 1024));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(refused.body()).contains("\"code\":\"MALFORMED_REQUEST\"").doesNotContain("<html");
+    }
+
     private HttpResponse<String> sendRaw(String method, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")

@@ -4,9 +4,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
- * A bare web application with the messaging auto-configuration, for the management endpoint tests. It scans no
- * components: {@link ManagementAccessConfiguration} lives in this package and must only arrive as a management
- * context configuration, never as a scanned bean of the application context.
+ * A bare web application with the messaging auto-configuration, for the management endpoint tests: it opens no
+ * path of its own, so everything it answers comes from the shared security configuration.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

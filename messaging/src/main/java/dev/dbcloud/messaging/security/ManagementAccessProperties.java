@@ -1,4 +1,4 @@
-package dev.dbcloud.messaging.management;
+package dev.dbcloud.messaging.security;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

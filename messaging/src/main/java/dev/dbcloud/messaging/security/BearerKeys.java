@@ -1,0 +1,82 @@
+package dev.dbcloud.messaging.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+
+/**
+ * Bearer-key authentication as every dbcloud service does it, on Spring Security's own {@link AuthenticationFilter}:
+ * the key comes from {@code Authorization: Bearer <key>} (the scheme in any case), one {@link AuthenticationProvider}
+ * decides whom it belongs to, and refusals are problem+json: 401 {@code UNAUTHENTICATED} with
+ * {@code WWW-Authenticate: Bearer} for a missing, unknown or revoked key, 403 {@code FORBIDDEN} for a key that may
+ * not do this. Stateless: no session, no request cache, no CSRF token (nothing here is a browser form).
+ */
+public final class BearerKeys {
+
+    private static final String BEARER = "bearer ";
+
+    private BearerKeys() {
+    }
+
+    /**
+     * Applies bearer-key authentication to a filter chain.
+     *
+     * @param provider decides whom a key belongs to; the only provider this chain consults
+     * @param unauthenticatedDetail what a 401 tells the caller to send
+     * @param forbidden answers a known key that may not do what it asks
+     */
+    public static HttpSecurity apply(HttpSecurity http, AuthenticationProvider provider, String unauthenticatedDetail,
+            AccessDeniedHandler forbidden) throws Exception {
+        AuthenticationEntryPoint unauthenticated = unauthenticated(unauthenticatedDetail);
+        AuthenticationFilter filter = new AuthenticationFilter(new ProviderManager(provider), BearerKeys::fromHeader);
+        filter.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthenticated));
+        // Go on down the chain: a request is authenticated on its way to the handler, never redirected.
+        filter.setSuccessHandler((request, response, authentication) -> { });
+        return stateless(http)
+                .addFilterAt(filter, BasicAuthenticationFilter.class)
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden));
+    }
+
+    /** A 403 that says why, in the caller's terms. */
+    public static AccessDeniedHandler forbidden(String detail) {
+        return (request, response, denied) -> ProblemJson.write(response, HttpStatus.FORBIDDEN, "FORBIDDEN", detail);
+    }
+
+    static AuthenticationEntryPoint unauthenticated(String detail) {
+        return (request, response, failure) -> {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            ProblemJson.write(response, HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", detail);
+        };
+    }
+
+    static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .formLogin(form -> form.disable())
+                .httpBasic(basic -> basic.disable())
+                .logout(logout -> logout.disable());
+    }
+
+    /** The key of an {@code Authorization: Bearer <key>} header; null without one, so the request stays anonymous. */
+    static BearerKeyAuthentication fromHeader(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+            return null;
+        }
+        return BearerKeyAuthentication.unauthenticated(header.substring(BEARER.length()).strip());
+    }
+}

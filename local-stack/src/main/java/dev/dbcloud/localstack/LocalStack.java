@@ -9,7 +9,9 @@ import dev.dbcloud.provisioner.ProvisionerApplication;
 import dev.dbcloud.status.StatusServiceApplication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,77 +32,104 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * The whole system on one machine, in one JVM, with no Docker: a single-node KRaft Kafka broker, one embedded
- * PostgreSQL server for the control plane (a database per service, schemas by Flyway), and the four services.
- * State lives under the home directory, so a restart finds its instances again; {@link #close()} stops
- * everything, instance servers included.
+ * The whole system on one machine, in one JVM, with no Docker: Apache Kafka's KRaft server (one node), one embedded
+ * PostgreSQL server for the control plane (a database per service, schemas by Flyway, password authentication
+ * only), and the four services. Every listener is on the loopback interface but the gateway's, which goes where
+ * {@code --bind} says (loopback too by default). State lives under the home directory, Kafka's log included, so a
+ * restart finds its instances and events again; {@link #close()} stops everything, instance servers included.
  */
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     static final String TENANT = "default";
+    static final String LOOPBACK = "127.0.0.1";
+    private static final String CONTROL_PLANE_PASSWORD = "control-plane.password";
     private static final List<String> DATABASES =
             List.of("dbcloud_gateway", "dbcloud_provisioner", "dbcloud_migration", "dbcloud_status");
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Path home;
     private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
     private String gatewayUrl;
     private Credentials credentials;
     private String kafkaBootstrapServers;
     private EmbeddedPostgres controlPlane;
+    private Path controlPlanePassword;
 
     private LocalStack(Path home) {
         this.home = home;
     }
 
-    /** Starts the stack; the gateway listens on {@code gatewayPort} (0 for any free port). */
+    /** Starts the stack on loopback; the gateway listens on {@code gatewayPort} (0 for any free port). */
     public static LocalStack start(Path home, int gatewayPort) {
+        return start(home, LOOPBACK, gatewayPort, 0);
+    }
+
+    /**
+     * Starts the stack. Every listener is on the loopback interface, but for the gateway's.
+     *
+     * @param bind the address the gateway listens on
+     * @param gatewayPort the gateway's port, 0 for any free one
+     * @param kafkaPort the Kafka broker's port on loopback, 0 for any free one
+     */
+    public static LocalStack start(Path home, String bind, int gatewayPort, int kafkaPort) {
         LocalStack stack = new LocalStack(home);
         try {
-            stack.startAll(gatewayPort);
+            stack.startAll(bind, gatewayPort, kafkaPort);
             return stack;
-        } catch (RuntimeException | IOException | SQLException e) {
+        } catch (Exception e) {
             stack.close();
             throw new IllegalStateException("the local stack did not start: " + e.getMessage(), e);
         }
     }
 
-    private void startAll(int gatewayPort) throws IOException, SQLException {
-        Files.createDirectories(home);
+    private void startAll(String bind, int gatewayPort, int kafkaPort) throws Exception {
+        privateDirectory(home);
+        privateDirectory(home.resolve("kafka"));
         Path keyset = privateFile(home.resolve("keyset.json"), ControlPasswordCipher::generateKeyset);
         Credentials previous = Credentials.read(home.resolve(Credentials.FILE_NAME));
         String apiKey = previous.apiKey() != null ? previous.apiKey() : ApiKeys.newKey();
         String adminKey = previous.adminKey() != null ? previous.adminKey() : ApiKeys.newKey();
+        // Only the gateway and status-service share it, for this run only.
+        String internalToken = ApiKeys.newKey();
 
-        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
-        kafka.afterPropertiesSet();
-        started.push(kafka::destroy);
-        kafkaBootstrapServers = kafka.getBrokersAsString();
+        LocalKafka kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort);
+        started.push(kafka);
+        kafkaBootstrapServers = kafka.bootstrapServers();
 
+        controlPlanePassword = privateFile(home.resolve(CONTROL_PLANE_PASSWORD), ApiKeys::newKey);
+        String password = Files.readString(controlPlanePassword).strip();
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(home.resolve("control-plane"))
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
+                .setConnectConfig("password", password)
+                // Accepted means durable: zonky's test defaults turn these off.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .start();
         started.push(postgres);
         controlPlane = postgres;
+        ControlPlaneAccess.requirePassword(postgres, home.resolve("control-plane"), password);
         createDatabases(postgres);
 
         Map<String, Object> common = new HashMap<>();
-        common.put("spring.kafka.bootstrap-servers", kafka.getBrokersAsString());
-        common.put("spring.datasource.username", "postgres");
-        common.put("spring.datasource.password", "");
+        common.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers);
+        common.put("spring.datasource.username", ControlPlaneAccess.USER);
+        common.put("spring.datasource.password", password);
         common.put("spring.main.banner-mode", "off");
         // Each service's actuator on a free port of its own; all but health, info and prometheus need the admin key.
         common.put("management.server.port", 0);
+        common.put("management.server.address", LOOPBACK);
+        common.put("server.address", LOOPBACK);
         common.put("dbcloud.management.admin-key", adminKey);
 
         int statusPort = run("status-service", StatusServiceApplication.builder(), common, postgres, "dbcloud_status", 0,
-                Map.of());
+                Map.of("dbcloud.internal.token", internalToken));
         run("migration-service", MigrationServiceApplication.builder(), common, postgres, "dbcloud_migration", 0,
                 Map.of("dbcloud.keyset-file", keyset.toString()));
         run("provisioner-service", ProvisionerApplication.builder(), common, postgres, "dbcloud_provisioner", 0, Map.of(
@@ -108,15 +137,31 @@ public final class LocalStack implements AutoCloseable {
                 "dbcloud.provisioner.local.root", home.toString(),
                 "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"));
         int port = run("api-gateway", GatewayApplication.builder(), common, postgres, "dbcloud_gateway", gatewayPort, Map.of(
+                "server.address", bind,
+                "dbcloud.internal.token", internalToken,
                 "dbcloud.keyset-file", keyset.toString(),
-                "dbcloud.gateway.status-url", "http://127.0.0.1:" + statusPort,
+                "dbcloud.gateway.status-url", "http://" + LOOPBACK + ":" + statusPort,
                 "dbcloud.gateway.bootstrap-tenant", TENANT,
                 "dbcloud.gateway.bootstrap-api-key", apiKey,
                 "dbcloud.gateway.admin-key", adminKey));
 
-        gatewayUrl = "http://localhost:" + port;
+        gatewayUrl = "http://" + urlHost(bind) + ":" + port;
         credentials = new Credentials(gatewayUrl, apiKey, adminKey);
         credentials.write(home.resolve(Credentials.FILE_NAME));
+    }
+
+    /** Where a client on this machine reaches an address the gateway listens on. */
+    static String urlHost(String bind) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            return bind;
+        }
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+            return "localhost";
+        }
+        return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
     }
 
     private int run(String name, SpringApplicationBuilder service, Map<String, Object> common,
@@ -130,7 +175,9 @@ public final class LocalStack implements AutoCloseable {
         ConfigurableApplicationContext context = service.registerShutdownHook(false).run(arguments);
         started.push(context::close);
         managementPorts.put(name, context.getEnvironment().getRequiredProperty("local.management.port", Integer.class));
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
+        int servicePort = ((WebServerApplicationContext) context).getWebServer().getPort();
+        servicePorts.put(name, servicePort);
+        return servicePort;
     }
 
     private static void createDatabases(EmbeddedPostgres postgres) throws SQLException {
@@ -148,12 +195,21 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Creates a file readable by its owner only, with the given content, unless it exists. */
+    /** Creates a directory only its owner may enter, or makes an existing one so. */
+    private static void privateDirectory(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** Creates a file readable by its owner only, with the given content, unless it exists (then it keeps it 0600). */
     private static Path privateFile(Path file, java.util.function.Supplier<String> content) throws IOException {
         if (!Files.exists(file)) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content.get());
+            Path next = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(next, content.get());
+            Files.move(next, file, StandardCopyOption.ATOMIC_MOVE);
         }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
     }
 
@@ -164,13 +220,23 @@ public final class LocalStack implements AutoCloseable {
         return urls;
     }
 
+    /** Each service's application port, by service name; only the gateway's may be off loopback. */
+    public Map<String, Integer> servicePorts() {
+        return Map.copyOf(servicePorts);
+    }
+
     public String kafkaBootstrapServers() {
         return kafkaBootstrapServers;
     }
 
-    /** The JDBC URLs of the control plane's databases, one per service. */
+    /** The JDBC URLs of the control plane's databases, one per service; user {@code postgres}. */
     public List<String> controlPlaneJdbcUrls() {
-        return DATABASES.stream().map(database -> controlPlane.getJdbcUrl("postgres", database)).toList();
+        return DATABASES.stream().map(database -> controlPlane.getJdbcUrl(ControlPlaneAccess.USER, database)).toList();
+    }
+
+    /** The file holding the control plane's password (mode 0600). */
+    public Path controlPlanePasswordFile() {
+        return controlPlanePassword;
     }
 
     public String gatewayUrl() {
@@ -218,7 +284,7 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         long begin = System.nanoTime();
-        LocalStack stack = start(options.home(), options.port());
+        LocalStack stack = start(options.home(), options.bind(), options.port(), options.kafkaPort());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping dbcloud...");
@@ -228,6 +294,7 @@ public final class LocalStack implements AutoCloseable {
         System.out.printf("%ndbcloud is ready in %.1f s: %s%n", (System.nanoTime() - begin) / 1e9, stack.gatewayUrl());
         System.out.printf("Credentials (url, api_key, admin_key): %s%n", options.home().resolve(Credentials.FILE_NAME));
         stack.actuatorUrls().forEach((service, url) -> System.out.printf("Actuator of %s: %s%n", service, url));
+        System.out.printf("Kafka: %s (loopback only)%n", stack.kafkaBootstrapServers());
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
     }
@@ -250,25 +317,26 @@ public final class LocalStack implements AutoCloseable {
                 + " the older keys still decrypt.");
     }
 
-    record Options(Path home, int port, boolean rotateKeyset) {
+    record Options(Path home, String bind, int port, int kafkaPort, boolean rotateKeyset) {
 
-        static final String USAGE = "usage: java -jar dbcloud-local.jar [--home DIR] [--port N] [--rotate-keyset]";
+        static final String USAGE = "usage: java -jar dbcloud-local.jar [--home DIR] [--bind ADDRESS] [--port N] "
+                + "[--kafka-port N] [--rotate-keyset]\n"
+                + "  --bind ADDRESS  where the gateway listens (default 127.0.0.1; 0.0.0.0 for every interface);\n"
+                + "                  everything else listens on 127.0.0.1 only";
 
         static Options parse(String[] args) {
             Path home = Credentials.home(System.getenv());
+            String bind = LOOPBACK;
             int port = 8080;
+            int kafkaPort = 0;
             boolean rotateKeyset = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--rotate-keyset" -> rotateKeyset = true;
                     case "--home" -> home = Path.of(value(args, ++i, "--home"));
-                    case "--port" -> {
-                        try {
-                            port = Integer.parseInt(value(args, ++i, "--port"));
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--port takes a number");
-                        }
-                    }
+                    case "--bind" -> bind = address(value(args, ++i, "--bind"));
+                    case "--port" -> port = port(value(args, ++i, "--port"), "--port");
+                    case "--kafka-port" -> kafkaPort = port(value(args, ++i, "--kafka-port"), "--kafka-port");
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         System.exit(0);
@@ -276,7 +344,31 @@ public final class LocalStack implements AutoCloseable {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(home.toAbsolutePath(), port, rotateKeyset);
+            return new Options(home.toAbsolutePath(), bind, port, kafkaPort, rotateKeyset);
+        }
+
+        private static int port(String value, String option) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return port;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " takes a port number (0 to 65535)");
+            }
+        }
+
+        /** An IP address, as written: no host names, so nothing is looked up or resolved differently later. */
+        private static String address(String value) {
+            if (!value.matches("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*")) {
+                throw new IllegalArgumentException("--bind takes an IP address, such as 127.0.0.1 or 0.0.0.0");
+            }
+            try {
+                return InetAddress.getByName(value).getHostAddress();
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("--bind takes an IP address, such as 127.0.0.1 or 0.0.0.0");
+            }
         }
 
         private static String value(String[] args, int i, String option) {

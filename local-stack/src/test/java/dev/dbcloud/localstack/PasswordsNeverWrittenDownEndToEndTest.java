@@ -213,7 +213,8 @@ class PasswordsNeverWrittenDownEndToEndTest {
     private static String tableText() throws Exception {
         StringBuilder text = new StringBuilder();
         for (String url : stack.controlPlaneJdbcUrls()) {
-            try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+            try (Connection connection = DriverManager.getConnection(url, "postgres",
+                    Files.readString(stack.controlPlanePasswordFile()).strip());
                     Statement statement = connection.createStatement()) {
                 List<String> tables = new ArrayList<>();
                 try (ResultSet names = statement.executeQuery("SELECT quote_ident(table_schema) || '.' || "

@@ -1,0 +1,109 @@
+package dev.dbcloud.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * Apache Kafka's own KRaft server, one node acting as broker and controller, its log under the stack's home so
+ * topics, offsets and events outlive a restart. Both listeners are on the loopback interface only, without
+ * authentication: nothing beyond this machine can reach them. Every acknowledged record is flushed to disk.
+ */
+final class LocalKafka implements AutoCloseable {
+
+    private static final String HOST = InetAddress.getLoopbackAddress().getHostAddress();
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+
+    private LocalKafka(KafkaRaftServer server, String bootstrapServers) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Starts the server on the log in {@code directory}, formatting it first if it is new.
+     *
+     * @param port the broker's port on the loopback interface; 0 for any free one
+     */
+    static LocalKafka start(Path directory, int port) throws Exception {
+        Files.createDirectories(directory);
+        int brokerPort = port == 0 ? freePort() : port;
+        int controllerPort = freePort();
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("process.roles", "broker,controller");
+        properties.put("node.id", "1");
+        properties.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        properties.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        properties.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put("inter.broker.listener.name", "PLAINTEXT");
+        properties.put("log.dirs", directory.toString());
+        // One node: every internal topic has one replica.
+        properties.put("offsets.topic.replication.factor", "1");
+        properties.put("offsets.topic.num.partitions", "5");
+        properties.put("transaction.state.log.replication.factor", "1");
+        properties.put("transaction.state.log.min.isr", "1");
+        properties.put("transaction.state.log.num.partitions", "5");
+        properties.put("share.coordinator.state.topic.replication.factor", "1");
+        properties.put("share.coordinator.state.topic.min.isr", "1");
+        properties.put("num.partitions", "3");
+        properties.put("group.initial.rebalance.delay.ms", "0");
+        // With one replica, a record is only safe once it is on disk; the outbox deletes what Kafka acknowledged.
+        properties.put("log.flush.interval.messages", "1");
+        KafkaConfig config = new KafkaConfig(properties, false);
+
+        if (!Files.exists(directory.resolve("meta.properties"))) {
+            new Formatter()
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(directory.toString()))
+                    .setMetadataLogDirectory(directory.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setIgnoreFormatted(true)
+                    .run();
+        }
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw e;
+        }
+        return new LocalKafka(server, HOST + ":" + brokerPort);
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(HOST, 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

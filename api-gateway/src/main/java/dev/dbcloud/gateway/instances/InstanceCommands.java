@@ -27,6 +27,7 @@ import dev.dbcloud.messaging.outbox.Outbox;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.postgresql.util.PasswordUtil;
@@ -176,8 +177,9 @@ public class InstanceCommands {
                     ? new ConflictException("INSTANCE_NOT_LINKED", "Instance " + name + " is not linked; destroy it with DELETE /v1/instances/" + name + ".")
                     : new ConflictException("INSTANCE_IS_LINKED", "Instance " + name + " is linked; unlink it with DELETE /v1/linked-instances/" + name + ", which leaves its server alone.");
         }
-        if (holder.releasing()) {
-            return operations.replay(tenant, holder.releaseOperationId());
+        Optional<OperationView> underWay = releaseUnderWay(tenant, name, holder);
+        if (underWay.isPresent()) {
+            return underWay.get();
         }
         OperationView operation = operations.accept(tenant, name, linked ? "UNLINK" : "DESTROY");
         names.releasing(tenant, name, operation.id());
@@ -196,10 +198,26 @@ public class InstanceCommands {
     /** The tenant's instance of that name, unless there is none or it is being destroyed. */
     private InstanceNames.Holder current(String tenant, String name) {
         InstanceNames.Holder holder = names.lock(tenant, name).orElseThrow(() -> noInstance(name));
-        if (holder.releasing()) {
+        if (releaseUnderWay(tenant, name, holder).isPresent()) {
             throw new ConflictException("INSTANCE_DESTROYING", "Instance " + name + " is being destroyed.");
         }
         return holder;
+    }
+
+    /**
+     * The destroy or unlink of the instance still under way, if any. One that ended FAILED, its outcome lost or
+     * never come (TIMEOUT), no longer holds the instance: it is forgotten here, so the next command is a new one.
+     */
+    private Optional<OperationView> releaseUnderWay(String tenant, String name, InstanceNames.Holder holder) {
+        if (!holder.releasing()) {
+            return Optional.empty();
+        }
+        OperationView release = operations.replay(tenant, holder.releaseOperationId());
+        if (!"FAILED".equals(release.status())) {
+            return Optional.of(release);
+        }
+        names.releaseFailed(holder.releaseOperationId());
+        return Optional.empty();
     }
 
     /** Stamps the command with the operation's identity and appends it to the outbox. */

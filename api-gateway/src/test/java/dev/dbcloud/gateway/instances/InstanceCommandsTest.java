@@ -80,6 +80,37 @@ class InstanceCommandsTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void aDestroyThatGotNoOutcomeInTimeNeverBlocksTheInstance() throws Exception {
+        String name = uniqueName();
+        provision(name, null);
+        String lost = operationId(send("DELETE", "/v1/instances/" + name, null));
+        // Its command was lost and the operation timed out: as if it had been accepted eleven minutes ago.
+        jdbc.sql("UPDATE operations SET created_at = created_at - interval '11 minutes' WHERE id = ?")
+                .param(UUID.fromString(lost)).update();
+
+        HttpResponse<String> again = send("DELETE", "/v1/instances/" + name, null);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(operationId(again)).as("a new destroy, not the lost one").isNotEqualTo(lost);
+        await().atMost(Duration.ofSeconds(30)).until(() -> commandsFor(name, DestroyRequested.class) == 2);
+        assertThat(operationId(send("DELETE", "/v1/instances/" + name, null))).as("the new one is under way")
+                .isEqualTo(operationId(again));
+    }
+
+    @Test
+    void aPasswordResetAfterADestroyThatTimedOutIsAccepted() throws Exception {
+        String name = uniqueName();
+        provision(name, null);
+        String lost = operationId(send("DELETE", "/v1/instances/" + name, null));
+        assertThat(send("POST", "/v1/instances/" + name + "/password", "{\"password\":\"another-pass-42\"}")
+                .statusCode()).as("while the destroy is under way").isEqualTo(409);
+        jdbc.sql("UPDATE operations SET created_at = created_at - interval '11 minutes' WHERE id = ?")
+                .param(UUID.fromString(lost)).update();
+
+        assertThat(send("POST", "/v1/instances/" + name + "/password", "{\"password\":\"another-pass-42\"}")
+                .statusCode()).isEqualTo(202);
+    }
+
+    @Test
     void theSameIdempotencyKeyAndRequestAnswerTheSameOperationAndPublishNothingNew() throws Exception {
         String name = uniqueName();
         String key = UUID.randomUUID().toString();

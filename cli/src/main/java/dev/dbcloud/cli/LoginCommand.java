@@ -33,7 +33,7 @@ final class LoginCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "no API key given; nothing was saved");
         }
         new Gateway(Dbcloud.baseUri(base), key).get("/v1/instances");
-        new Credentials(base, key, saved.adminKey()).write(file);
+        new Credentials(base, key, saved.adminKey(), saved.kafka()).write(file);
         root.terminal().out().println("Logged in to " + base + "; saved in " + file + ".");
         return ExitCode.OK;
     }

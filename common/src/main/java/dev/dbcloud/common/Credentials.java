@@ -12,11 +12,16 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The {@code credentials} file the local stack writes and the CLI reads: {@code url=}, {@code api_key=} and
- * {@code admin_key=} lines, readable by its owner only (mode 0600). It lives in the dbcloud home:
- * {@code $DBCLOUD_HOME}, by default {@code ~/.dbcloud}. Any part may be missing.
+ * The {@code credentials} file the local stack writes and the CLI reads: {@code url=}, {@code api_key=},
+ * {@code admin_key=} and {@code kafka=} (the local broker's {@code host:port}, for other systems that consume the
+ * events) lines, readable by its owner only (mode 0600). It lives in the dbcloud home: {@code $DBCLOUD_HOME}, by
+ * default {@code ~/.dbcloud}. Any part may be missing.
  */
-public record Credentials(String url, String apiKey, String adminKey) {
+public record Credentials(String url, String apiKey, String adminKey, String kafka) {
+
+    public Credentials(String url, String apiKey, String adminKey) {
+        this(url, apiKey, adminKey, null);
+    }
 
     public static final String FILE_NAME = "credentials";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -39,7 +44,7 @@ public record Credentials(String url, String apiKey, String adminKey) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         return new Credentials(properties.getProperty("url"), properties.getProperty("api_key"),
-                properties.getProperty("admin_key"));
+                properties.getProperty("admin_key"), properties.getProperty("kafka"));
     }
 
     /** Writes the parts present to {@code file}, creating it and its folder for the owner only. */
@@ -48,6 +53,7 @@ public record Credentials(String url, String apiKey, String adminKey) {
         append(lines, "url", url);
         append(lines, "api_key", apiKey);
         append(lines, "admin_key", adminKey);
+        append(lines, "kafka", kafka);
         try {
             Path folder = file.toAbsolutePath().getParent();
             if (!Files.isDirectory(folder)) {
@@ -72,6 +78,6 @@ public record Credentials(String url, String apiKey, String adminKey) {
 
     @Override
     public String toString() {
-        return "Credentials[url=" + url + ", keys hidden]";
+        return "Credentials[url=" + url + ", kafka=" + kafka + ", keys hidden]";
     }
 }

@@ -19,11 +19,21 @@ class CredentialsTest {
     @Test
     void readsBackWhatItWrote() {
         Path file = folder.resolve(Credentials.FILE_NAME);
-        Credentials written = new Credentials("http://localhost:8080", "dbc_api_key_1", "dbc_admin_key_2");
+        Credentials written = new Credentials("http://localhost:8080", "dbc_api_key_1", "dbc_admin_key_2",
+                "127.0.0.1:9092");
 
         written.write(file);
 
         assertThat(Credentials.read(file)).isEqualTo(written);
+    }
+
+    @Test
+    void aFileWithoutTheBrokerReadsAsNoBroker() throws IOException {
+        Path file = folder.resolve(Credentials.FILE_NAME);
+        Files.writeString(file, "url=http://localhost:8080\napi_key=a\nadmin_key=b\n");
+
+        assertThat(Credentials.read(file).kafka()).isNull();
+        assertThat(Credentials.read(file)).isEqualTo(new Credentials("http://localhost:8080", "a", "b"));
     }
 
     @Test

@@ -41,7 +41,7 @@ final class LocalKafka implements AutoCloseable {
      */
     static LocalKafka start(Path directory, int port) throws Exception {
         Files.createDirectories(directory);
-        int brokerPort = port == 0 ? freePort() : port;
+        int brokerPort = port == 0 ? freePort() : requireFree(port);
         int controllerPort = freePort();
         Map<String, Object> properties = new HashMap<>();
         properties.put("process.roles", "broker,controller");
@@ -96,6 +96,16 @@ final class LocalKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
+    }
+
+    private static int requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(HOST, port));
+            return port;
+        } catch (IOException e) {
+            throw new IllegalStateException("Kafka's port " + HOST + ":" + port + " is taken by another program; "
+                    + "start with --kafka-port N (0 for any free port)");
+        }
     }
 
     private static int freePort() {

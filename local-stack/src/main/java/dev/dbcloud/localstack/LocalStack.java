@@ -45,6 +45,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     static final String TENANT = "default";
     static final String LOOPBACK = "127.0.0.1";
+    /** Kafka's usual port, so other systems and scripts find the local broker in the same place every time. */
+    static final int DEFAULT_KAFKA_PORT = 9092;
     private static final String CONTROL_PLANE_PASSWORD = "control-plane.password";
     private static final List<String> DATABASES =
             List.of("dbcloud_gateway", "dbcloud_provisioner", "dbcloud_migration", "dbcloud_status");
@@ -80,6 +82,9 @@ public final class LocalStack implements AutoCloseable {
         try {
             stack.startAll(bind, gatewayPort, kafkaPort);
             return stack;
+        } catch (HomeLock.HomeInUseException e) {
+            stack.close();
+            throw e;
         } catch (Exception e) {
             stack.close();
             throw new IllegalStateException("the local stack did not start: " + e.getMessage(), e);
@@ -88,7 +93,10 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll(String bind, int gatewayPort, int kafkaPort) throws Exception {
         privateDirectory(home);
+        // First, before anything starts: released last, when everything else has stopped.
+        started.push(HomeLock.acquire(home));
         privateDirectory(home.resolve("kafka"));
+        LeftoverServers.stop(home.resolve("control-plane"));
         Path keyset = privateFile(home.resolve("keyset.json"), ControlPasswordCipher::generateKeyset);
         Credentials previous = Credentials.read(home.resolve(Credentials.FILE_NAME));
         String apiKey = previous.apiKey() != null ? previous.apiKey() : ApiKeys.newKey();
@@ -146,7 +154,7 @@ public final class LocalStack implements AutoCloseable {
                 "dbcloud.gateway.admin-key", adminKey));
 
         gatewayUrl = "http://" + urlHost(bind) + ":" + port;
-        credentials = new Credentials(gatewayUrl, apiKey, adminKey);
+        credentials = new Credentials(gatewayUrl, apiKey, adminKey, kafkaBootstrapServers);
         credentials.write(home.resolve(Credentials.FILE_NAME));
     }
 
@@ -284,7 +292,14 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         long begin = System.nanoTime();
-        LocalStack stack = start(options.home(), options.bind(), options.port(), options.kafkaPort());
+        LocalStack stack;
+        try {
+            stack = start(options.home(), options.bind(), options.port(), options.kafkaPort());
+        } catch (HomeLock.HomeInUseException e) {
+            System.err.println("dbcloud: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping dbcloud...");
@@ -321,14 +336,15 @@ public final class LocalStack implements AutoCloseable {
 
         static final String USAGE = "usage: java -jar dbcloud-local.jar [--home DIR] [--bind ADDRESS] [--port N] "
                 + "[--kafka-port N] [--rotate-keyset]\n"
-                + "  --bind ADDRESS  where the gateway listens (default 127.0.0.1; 0.0.0.0 for every interface);\n"
-                + "                  everything else listens on 127.0.0.1 only";
+                + "  --bind ADDRESS    where the gateway listens (default 127.0.0.1; 0.0.0.0 for every interface);\n"
+                + "                    everything else listens on 127.0.0.1 only\n"
+                + "  --kafka-port N    the local Kafka broker's port on 127.0.0.1 (default 9092; 0 for any free one)";
 
         static Options parse(String[] args) {
             Path home = Credentials.home(System.getenv());
             String bind = LOOPBACK;
             int port = 8080;
-            int kafkaPort = 0;
+            int kafkaPort = DEFAULT_KAFKA_PORT;
             boolean rotateKeyset = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {

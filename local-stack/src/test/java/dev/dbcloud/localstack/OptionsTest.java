@@ -13,7 +13,7 @@ class OptionsTest {
         LocalStack.Options options = LocalStack.Options.parse(new String[0]);
         assertThat(options.bind()).isEqualTo("127.0.0.1");
         assertThat(options.port()).isEqualTo(8080);
-        assertThat(options.kafkaPort()).isZero();
+        assertThat(options.kafkaPort()).isEqualTo(9092);
     }
 
     @Test

@@ -9,6 +9,12 @@ public interface InstanceDriver {
     /** Makes the server exist, run, and accept the admin user with the given SCRAM verifier. */
     Endpoint provision(InstanceSpec spec);
 
+    /**
+     * Clears what a crash of this service left half done (temporary files, half-made directories), before any
+     * command is carried out; servers left running are adopted by {@link #ensureRunning}.
+     */
+    void recoverAfterCrash();
+
     /** Starts the server of an instance that should run, if it does not. */
     void ensureRunning(InstanceSpec spec);
 

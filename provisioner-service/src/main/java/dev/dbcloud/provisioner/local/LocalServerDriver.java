@@ -72,6 +72,35 @@ class LocalServerDriver implements InstanceDriver {
         return new Endpoint(properties.hostName(), spec.port());
     }
 
+    /**
+     * Deletes what a killed provisioner leaves under its root: the temporary password files initdb reads (they hold
+     * a control password in plaintext), half-initialized data directories, half-extracted binaries. Nothing else
+     * uses them at start, before the first command.
+     */
+    @Override
+    public void recoverAfterCrash() {
+        Path instances = properties.root().resolve("instances");
+        Path binaries = properties.root().resolve("binaries");
+        try {
+            for (Path folder : List.of(instances, binaries)) {
+                if (!Files.isDirectory(folder)) {
+                    continue;
+                }
+                try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+                    for (Path entry : entries.toList()) {
+                        String name = entry.getFileName().toString();
+                        if (name.startsWith(".pw-") || name.startsWith(".extract-") || name.endsWith(".init")) {
+                            log.warn("Removing {}, left by a provisioner that did not finish", entry);
+                            PathUtils.delete(entry);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DriverException("cannot clean up after a crash: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void ensureRunning(InstanceSpec spec) {
         supervised.add(spec.dataDirectory());

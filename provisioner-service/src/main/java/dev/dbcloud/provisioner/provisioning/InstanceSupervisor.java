@@ -36,6 +36,7 @@ class InstanceSupervisor implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        driver.recoverAfterCrash();
         for (ProvisionedInstance instance : instances.thatShouldRun()) {
             try {
                 driver.ensureRunning(access.spec(instance, null));

@@ -31,6 +31,11 @@ class DriverFaults {
             }
 
             @Override
+            public void recoverAfterCrash() {
+                local.recoverAfterCrash();
+            }
+
+            @Override
             public void ensureRunning(InstanceSpec spec) {
                 local.ensureRunning(spec);
             }

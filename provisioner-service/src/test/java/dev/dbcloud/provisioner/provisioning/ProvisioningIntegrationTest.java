@@ -8,10 +8,13 @@ import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionFailureReason;
 import dev.dbcloud.events.ProvisionRequested;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -77,6 +80,26 @@ class ProvisioningIntegrationTest extends AbstractProvisionerIntegrationTest {
         supervisor.start();
 
         try (Connection connection = login(provisioned.getPort(), "dave", "persistent-pass")) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void aStartAfterACrashRemovesWhatTheCrashLeftHalfDoneAndKeepsTheInstances() throws Exception {
+        ProvisionRequested command = provisionCommand(uniqueTenant(), "survivor", "erin", "survivor-pass");
+        InstanceProvisioned provisioned = provision(command);
+        Path instances = root.resolve("instances");
+        Path passwordFile = Files.writeString(instances.resolve(".pw-123456"), "control-secret");
+        Path halfInitialized = Files.createDirectories(instances.resolve(UUID.randomUUID() + ".init").resolve("base"));
+        Path halfExtracted = Files.createDirectories(root.resolve("binaries").resolve(".extract-987").resolve("bin"));
+
+        supervisor.stop();
+        supervisor.start();
+
+        assertThat(passwordFile).doesNotExist();
+        assertThat(halfInitialized.getParent()).doesNotExist();
+        assertThat(halfExtracted.getParent()).doesNotExist();
+        try (Connection connection = login(provisioned.getPort(), "erin", "survivor-pass")) {
             assertThat(connection.isValid(5)).isTrue();
         }
     }

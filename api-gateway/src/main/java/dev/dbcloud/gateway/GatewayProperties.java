@@ -3,6 +3,7 @@ package dev.dbcloud.gateway;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The gateway.
@@ -13,8 +14,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param bootstrapApiKey that tenant's API key, stored hashed
  * @param adminKey the admin API key, stored hashed; it manages tenants
  * @param operationTimeout how long an operation may go without an outcome before it counts as FAILED (TIMEOUT)
+ * @param maxWaitsPerTenant how many long-polls one tenant may hold at once; more answer 429
  */
 @ConfigurationProperties("dbcloud.gateway")
 public record GatewayProperties(URI statusUrl, Duration maxWait, String bootstrapTenant, String bootstrapApiKey,
-        String adminKey, Duration operationTimeout) {
+        String adminKey, Duration operationTimeout, @DefaultValue("50") int maxWaitsPerTenant) {
 }

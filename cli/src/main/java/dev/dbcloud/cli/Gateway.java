@@ -75,6 +75,11 @@ final class Gateway {
         for (int attempt = 1; ; attempt++) {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 429 && attempt < ATTEMPTS) {
+                    // Too many requests of this tenant at once (long-polls, say): ask again a little later.
+                    pause(attempt);
+                    continue;
+                }
                 return answer(response);
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 throw unreachable(e);

@@ -19,19 +19,21 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * Apache Kafka's own KRaft server, one node acting as broker and controller, its log under the stack's home so
- * topics, offsets and events outlive a restart. Both listeners are on the loopback interface only, without
- * authentication: nothing beyond this machine can reach them. Every acknowledged record is flushed to disk.
+ * topics, offsets and events outlive a restart. Both listeners are on the loopback interface only, and both take
+ * SASL/PLAIN with one user, {@value #USER}, whose password only the home holds: another program on this machine
+ * can neither read the topics nor write a command. Every acknowledged record is flushed to disk.
  */
 final class LocalKafka implements AutoCloseable {
 
+    static final String USER = "dbcloud";
     private static final String HOST = InetAddress.getLoopbackAddress().getHostAddress();
 
     private final KafkaRaftServer server;
-    private final String bootstrapServers;
+    private final Map<String, String> clientProperties;
 
-    private LocalKafka(KafkaRaftServer server, String bootstrapServers) {
+    private LocalKafka(KafkaRaftServer server, Map<String, String> clientProperties) {
         this.server = server;
-        this.bootstrapServers = bootstrapServers;
+        this.clientProperties = clientProperties;
     }
 
     /**
@@ -39,7 +41,7 @@ final class LocalKafka implements AutoCloseable {
      *
      * @param port the broker's port on the loopback interface; 0 for any free one
      */
-    static LocalKafka start(Path directory, int port) throws Exception {
+    static LocalKafka start(Path directory, int port, String password) throws Exception {
         Files.createDirectories(directory);
         int brokerPort = port == 0 ? freePort() : requireFree(port);
         int controllerPort = freePort();
@@ -47,11 +49,18 @@ final class LocalKafka implements AutoCloseable {
         properties.put("process.roles", "broker,controller");
         properties.put("node.id", "1");
         properties.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        properties.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        properties.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        properties.put("listeners", "BROKER://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        properties.put("advertised.listeners", "BROKER://" + HOST + ":" + brokerPort);
         properties.put("controller.listener.names", "CONTROLLER");
-        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        properties.put("inter.broker.listener.name", "PLAINTEXT");
+        properties.put("listener.security.protocol.map", "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        properties.put("inter.broker.listener.name", "BROKER");
+        properties.put("sasl.enabled.mechanisms", "PLAIN");
+        properties.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        properties.put("sasl.mechanism.controller.protocol", "PLAIN");
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER
+                + "\" password=\"" + password + "\" user_" + USER + "=\"" + password + "\";";
+        properties.put("listener.name.broker.plain.sasl.jaas.config", jaas);
+        properties.put("listener.name.controller.plain.sasl.jaas.config", jaas);
         properties.put("log.dirs", directory.toString());
         // One node: every internal topic has one replica.
         properties.put("offsets.topic.replication.factor", "1");
@@ -85,11 +94,21 @@ final class LocalKafka implements AutoCloseable {
             server.shutdown();
             throw e;
         }
-        return new LocalKafka(server, HOST + ":" + brokerPort);
+        return new LocalKafka(server, Map.of(
+                "bootstrap.servers", HOST + ":" + brokerPort,
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + USER + "\" password=\"" + password + "\";"));
     }
 
     String bootstrapServers() {
-        return bootstrapServers;
+        return clientProperties.get("bootstrap.servers");
+    }
+
+    /** What a Kafka client needs to connect: the address and the SASL settings, password included. */
+    Map<String, String> clientProperties() {
+        return clientProperties;
     }
 
     @Override

@@ -48,6 +48,9 @@ public final class LocalStack implements AutoCloseable {
     /** Kafka's usual port, so other systems and scripts find the local broker in the same place every time. */
     static final int DEFAULT_KAFKA_PORT = 9092;
     private static final String CONTROL_PLANE_PASSWORD = "control-plane.password";
+    private static final String KAFKA_PASSWORD = "kafka.password";
+    /** For other systems that consume the events: {@code kafka-console-consumer.sh --consumer.config <this>}. */
+    static final String KAFKA_CLIENT_PROPERTIES = "kafka-client.properties";
     private static final List<String> DATABASES =
             List.of("dbcloud_gateway", "dbcloud_provisioner", "dbcloud_migration", "dbcloud_status");
 
@@ -60,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
     private String kafkaBootstrapServers;
     private EmbeddedPostgres controlPlane;
     private Path controlPlanePassword;
+    private Map<String, String> kafkaClientProperties = Map.of();
 
     private LocalStack(Path home) {
         this.home = home;
@@ -104,9 +108,12 @@ public final class LocalStack implements AutoCloseable {
         // Only the gateway and status-service share it, for this run only.
         String internalToken = ApiKeys.newKey();
 
-        LocalKafka kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort);
+        String kafkaPassword = Files.readString(privateFile(home.resolve(KAFKA_PASSWORD), ApiKeys::newKey)).strip();
+        LocalKafka kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort, kafkaPassword);
         started.push(kafka);
         kafkaBootstrapServers = kafka.bootstrapServers();
+        kafkaClientProperties = kafka.clientProperties();
+        writeKafkaClientProperties(home.resolve(KAFKA_CLIENT_PROPERTIES), kafkaClientProperties);
 
         controlPlanePassword = privateFile(home.resolve(CONTROL_PLANE_PASSWORD), ApiKeys::newKey);
         String password = Files.readString(controlPlanePassword).strip();
@@ -115,6 +122,8 @@ public final class LocalStack implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
                 .setConnectConfig("password", password)
+                // Its binaries under the home (0700), not in a shared, world-writable folder of /tmp.
+                .setOverrideWorkingDirectory(privateDirectory(home.resolve("postgres")).toFile())
                 // Accepted means durable: zonky's test defaults turn these off.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
@@ -127,6 +136,9 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, Object> common = new HashMap<>();
         common.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers);
+        common.put("spring.kafka.security.protocol", kafkaClientProperties.get("security.protocol"));
+        common.put("spring.kafka.properties.sasl.mechanism", kafkaClientProperties.get("sasl.mechanism"));
+        common.put("spring.kafka.properties.sasl.jaas.config", kafkaClientProperties.get("sasl.jaas.config"));
         common.put("spring.datasource.username", ControlPlaneAccess.USER);
         common.put("spring.datasource.password", password);
         common.put("spring.main.banner-mode", "off");
@@ -203,10 +215,21 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Kafka's client configuration, as its command-line tools read it, for the owner only. */
+    private static void writeKafkaClientProperties(Path file, Map<String, String> properties) throws IOException {
+        StringBuilder lines = new StringBuilder("# dbcloud's local Kafka broker: --consumer.config for Kafka's tools\n");
+        new java.util.TreeMap<>(properties).forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
+        Path next = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(next, lines);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** Creates a directory only its owner may enter, or makes an existing one so. */
-    private static void privateDirectory(Path directory) throws IOException {
+    private static Path privateDirectory(Path directory) throws IOException {
         Files.createDirectories(directory);
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        return directory;
     }
 
     /** Creates a file readable by its owner only, with the given content, unless it exists (then it keeps it 0600). */
@@ -231,6 +254,11 @@ public final class LocalStack implements AutoCloseable {
     /** Each service's application port, by service name; only the gateway's may be off loopback. */
     public Map<String, Integer> servicePorts() {
         return Map.copyOf(servicePorts);
+    }
+
+    /** Everything a Kafka client needs to reach the local broker, its SASL password included. */
+    public Map<String, String> kafkaClientProperties() {
+        return kafkaClientProperties;
     }
 
     public String kafkaBootstrapServers() {
@@ -309,7 +337,8 @@ public final class LocalStack implements AutoCloseable {
         System.out.printf("%ndbcloud is ready in %.1f s: %s%n", (System.nanoTime() - begin) / 1e9, stack.gatewayUrl());
         System.out.printf("Credentials (url, api_key, admin_key): %s%n", options.home().resolve(Credentials.FILE_NAME));
         stack.actuatorUrls().forEach((service, url) -> System.out.printf("Actuator of %s: %s%n", service, url));
-        System.out.printf("Kafka: %s (loopback only)%n", stack.kafkaBootstrapServers());
+        System.out.printf("Kafka: %s (loopback only, SASL/PLAIN; client settings in %s)%n",
+                stack.kafkaBootstrapServers(), options.home().resolve(KAFKA_CLIENT_PROPERTIES));
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
     }

@@ -80,6 +80,7 @@ class CrashRecoveryFaultTest {
 
         // A second run, killed: its servers outlive it.
         child = startStack();
+        credentials = Credentials.read(home.resolve(Credentials.FILE_NAME));
         assertThatThrownBy(() -> LocalStack.start(home, 0)).as("a second stack on the same home")
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("another dbcloud local stack is running on " + home)

@@ -17,10 +17,15 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,6 +62,30 @@ class LocalStackSecurityEndToEndTest {
                 .containsAll(ports);
         assertThat(stackListeners).allSatisfy(listener ->
                 assertThat(listener.address().isLoopbackAddress()).as("%s", listener).isTrue());
+    }
+
+    @Test
+    void kafkaServesNobodyWithoutTheHomesPassword() throws Exception {
+        Map<String, Object> anonymous = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 8000);
+        try (Admin admin = Admin.create(anonymous)) {
+            assertThatThrownBy(() -> admin.listTopics().names().get()).as("without SASL").isNotNull();
+        }
+        Map<String, Object> wrong = new HashMap<>(stack.kafkaClientProperties());
+        wrong.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"dbcloud\" password=\"guess\";");
+        wrong.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        wrong.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 8000);
+        try (Admin admin = Admin.create(wrong)) {
+            assertThatThrownBy(() -> admin.listTopics().names().get()).as("a wrong password")
+                    .hasRootCauseInstanceOf(SaslAuthenticationException.class);
+        }
+        try (Admin admin = Admin.create(new HashMap<>(stack.kafkaClientProperties()))) {
+            assertThat(admin.listTopics().names().get()).contains("dbcloud.instance-commands");
+        }
+        Path clientFile = stack.home().resolve("kafka-client.properties");
+        assertThat(Files.readString(clientFile)).contains("security.protocol=SASL_PLAINTEXT");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(clientFile))).isEqualTo("rw-------");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -180,12 +181,10 @@ class PasswordsNeverWrittenDownEndToEndTest {
 
     /** Every record of every topic, keys, values and headers, as bytes read one to one into characters. */
     private static String topicText() throws Exception {
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientProperties());
         StringBuilder text = new StringBuilder();
         try (Admin admin = Admin.create(config);
-                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(config),
                         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (var topic : admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().values()) {
@@ -207,6 +206,12 @@ class PasswordsNeverWrittenDownEndToEndTest {
             });
         }
         return text.toString();
+    }
+
+    private static Map<String, Object> consumerConfig(Map<String, Object> client) {
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return config;
     }
 
     /** Every row of every table in every control-plane database, as PostgreSQL prints it (bytea in hex). */

@@ -1,7 +1,9 @@
 package dev.dbcloud.gateway.web;
 
 import dev.dbcloud.common.rules.Rule;
+import dev.dbcloud.messaging.security.ProblemCodes;
 import dev.dbcloud.gateway.idempotency.IdempotencyKeyReusedException;
+import dev.dbcloud.gateway.operations.OperationWaits;
 import dev.dbcloud.gateway.status.StatusUnavailableException;
 import java.util.List;
 import org.springframework.beans.TypeMismatchException;
@@ -32,6 +34,19 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .toList();
         problem.setProperty("errors", errors);
         return problem;
+    }
+
+    /** Spring MVC's own refusals (405, 406, 415, 404 for no handler, ...) get a {@code code} like every other. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(e, body, headers, status, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
+            HttpStatus resolved = HttpStatus.resolve(response.getStatusCode().value());
+            problem.setProperty("code", ProblemCodes.of(resolved != null ? resolved : HttpStatus.BAD_REQUEST));
+        }
+        return response;
     }
 
     @Override
@@ -69,6 +84,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, "IDEMPOTENCY_KEY_REUSED",
                 "This Idempotency-Key was used for a different request; use a new key for a new request.");
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> tooManyWaits(OperationWaits.TooManyWaitsException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_WAITS",
+                        "This tenant already has as many operations long-polled at once as it may; ask again shortly."));
     }
 
     @ExceptionHandler

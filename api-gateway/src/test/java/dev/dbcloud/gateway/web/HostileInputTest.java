@@ -152,6 +152,52 @@ class HostileInputTest extends GatewayIntegrationTest {
         assertThat(refused.body()).contains("\"code\":\"MALFORMED_REQUEST\"").doesNotContain("<html");
     }
 
+    @Test
+    void speaksJsonOnlyAYamlBodyOrAnswerIsRefused() throws Exception {
+        Counts before = counts();
+        HttpResponse<String> yaml = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/v1/instances"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "name: hostile_yml1\nname: hostile_yml2\nusername: bob\npassword: " + PASSWORD + "\n"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(yaml.statusCode()).isEqualTo(415);
+        assertThat(yaml.body()).contains("\"code\":\"UNSUPPORTED_MEDIA_TYPE\"");
+        for (String type : new String[] {"application/yaml", "application/xml", "application/cbor"}) {
+            HttpResponse<String> answer = send("GET", "/v1/keys", null, "Accept", type);
+            assertThat(answer.statusCode()).as(type).isEqualTo(406);
+        }
+        assertThat(send("POST", "/v1/keys", "{\"name\":\"y\"}", "Accept", "application/yaml").statusCode())
+                .isEqualTo(406);
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    void everyRefusalIsProblemJsonWithACodeNeverAnHtmlPage() throws Exception {
+        String[][] requests = {{"PUT", "/v1/instances"}, {"GET", "/v1/instances/"}, {"GET", "/v1/nothing"},
+                {"GET", "/WEB-INF"}, {"GET", "/META-INF/MANIFEST.MF"}, {"GET", "/error"}, {"TRACE", "/v1/admin/tenants"}};
+        for (String[] request : requests) {
+            for (String accept : new String[] {"text/html", "*/*"}) {
+                HttpResponse<String> answer = send(request[0], request[1], null, "Accept", accept);
+                assertThat(answer.statusCode()).as("%s %s", request[0], request[1]).isBetween(400, 499);
+                assertThat(answer.headers().firstValue("Content-Type")).as("%s %s", request[0], request[1])
+                        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(answer.body()).as("%s %s", request[0], request[1]).contains("\"code\":\"")
+                        .doesNotContain("<html", "Whitelabel", "Exception");
+            }
+        }
+    }
+
+    @Test
+    void twoAuthorizationHeadersAuthenticateNobody() throws Exception {
+        HttpResponse<String> answer = sendWith(null, "GET", "/v1/keys", null,
+                "Authorization", "Bearer " + KEY, "Authorization", "Bearer " + ADMIN_KEY);
+        assertThat(answer.statusCode()).isEqualTo(401);
+        answer = sendWith(null, "GET", "/v1/admin/tenants", null,
+                "Authorization", "Bearer " + ADMIN_KEY, "Authorization", "Bearer " + KEY);
+        assertThat(answer.statusCode()).isEqualTo(401);
+    }
+
     private HttpResponse<String> sendRaw(String method, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")

@@ -13,6 +13,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Bearer-key authentication as every dbcloud service does it, on Spring Security's own {@link AuthenticationFilter}:
@@ -37,8 +39,15 @@ public final class BearerKeys {
      */
     public static HttpSecurity apply(HttpSecurity http, AuthenticationProvider provider, String unauthenticatedDetail,
             AccessDeniedHandler forbidden) throws Exception {
+        return apply(http, provider, unauthenticatedDetail, forbidden, AnyRequestMatcher.INSTANCE);
+    }
+
+    /** As above, authenticating only the requests {@code authenticating} matches; the rest stay anonymous. */
+    static HttpSecurity apply(HttpSecurity http, AuthenticationProvider provider, String unauthenticatedDetail,
+            AccessDeniedHandler forbidden, RequestMatcher authenticating) throws Exception {
         AuthenticationEntryPoint unauthenticated = unauthenticated(unauthenticatedDetail);
         AuthenticationFilter filter = new AuthenticationFilter(new ProviderManager(provider), BearerKeys::fromHeader);
+        filter.setRequestMatcher(authenticating);
         filter.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthenticated));
         // Go on down the chain: a request is authenticated on its way to the handler, never redirected.
         filter.setSuccessHandler((request, response, authentication) -> { });
@@ -71,9 +80,16 @@ public final class BearerKeys {
                 .logout(logout -> logout.disable());
     }
 
-    /** The key of an {@code Authorization: Bearer <key>} header; null without one, so the request stays anonymous. */
+    /**
+     * The key of an {@code Authorization: Bearer <key>} header; null without one, so the request stays anonymous.
+     * Two {@code Authorization} headers name no key (a proxy might read the other one): they fail authentication.
+     */
     static BearerKeyAuthentication fromHeader(HttpServletRequest request) {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        java.util.List<String> headers = java.util.Collections.list(request.getHeaders(HttpHeaders.AUTHORIZATION));
+        if (headers.size() > 1) {
+            return BearerKeyAuthentication.unauthenticated(null);
+        }
+        String header = headers.isEmpty() ? null : headers.get(0);
         if (header == null || !header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
             return null;
         }

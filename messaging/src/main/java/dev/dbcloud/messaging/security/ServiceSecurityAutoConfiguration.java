@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderNotFoundException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -22,6 +24,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * What every dbcloud service's HTTP surface shares, on Spring Security, deny by default:
@@ -40,7 +44,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * </ul>
  */
 @AutoConfiguration(before = {ServletWebSecurityAutoConfiguration.class, ManagementWebSecurityAutoConfiguration.class,
-        UserDetailsServiceAutoConfiguration.class})
+        UserDetailsServiceAutoConfiguration.class},
+        beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableWebSecurity
 @EnableConfigurationProperties({ManagementAccessProperties.class, InternalAccessProperties.class})
@@ -50,6 +55,17 @@ public class ServiceSecurityAutoConfiguration {
     public static final String ADMIN = "ADMIN";
 
     private static final Logger log = LoggerFactory.getLogger(ServiceSecurityAutoConfiguration.class);
+
+    /**
+     * Every chain authenticates with its own provider; nothing uses a global one. Declaring this keeps Spring
+     * Boot from creating an in-memory user with a generated password (and logging it).
+     */
+    @Bean
+    AuthenticationManager dbcloudNoGlobalAuthentication() {
+        return authentication -> {
+            throw new ProviderNotFoundException("dbcloud authenticates in each filter chain, not globally");
+        };
+    }
 
     @Bean
     HttpFirewall dbcloudHttpFirewall() {
@@ -65,8 +81,9 @@ public class ServiceSecurityAutoConfiguration {
         return (request, response, rejected) -> {
             response.setHeader("Connection", "close");
             ProblemJson.write(response, HttpStatus.BAD_REQUEST, "REQUEST_REJECTED",
-                    "The request path must be canonical: plain characters only, without percent-encoding, ';' "
-                            + "parameters, empty or dot segments; headers without control characters.");
+                    "The request must be canonical: a path of plain characters without percent-encoding, ';' "
+                            + "parameters, empty or dot segments; a method this API uses; headers without control "
+                            + "characters.");
         };
     }
 
@@ -78,13 +95,16 @@ public class ServiceSecurityAutoConfiguration {
             log.warn("No admin key (dbcloud.management.admin-key) is set: actuator endpoints other than health, "
                     + "info and prometheus refuse every request");
         }
+        RequestMatcher open = EndpointRequest.to("health", "info", "prometheus");
         http.securityMatcher(EndpointRequest.toAnyEndpoint())
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
+                        .requestMatchers(open).permitAll()
                         .anyRequest().hasAuthority(ADMIN));
+        // A probe that happens to send some other key still reads the open endpoints.
         return BearerKeys.apply(http, new ConfiguredKeyProvider(properties.adminKey(), "admin", ADMIN),
                         "This management endpoint requires the admin key as 'Authorization: Bearer <key>'.",
-                        BearerKeys.forbidden("This management endpoint requires the admin key."))
+                        BearerKeys.forbidden("This management endpoint requires the admin key."),
+                        new NegatedRequestMatcher(open))
                 .build();
     }
 
@@ -102,6 +122,12 @@ public class ServiceSecurityAutoConfiguration {
                         .authenticationEntryPoint(notFound)
                         .accessDeniedHandler((request, response, denied) -> notFound.commence(request, response, null)))
                 .build();
+    }
+
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.boot.webmvc.error.ErrorController")
+    ProblemErrorController dbcloudProblemErrorController() {
+        return new ProblemErrorController();
     }
 
     @Bean

@@ -10,6 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,6 +33,9 @@ abstract class AbstractManagementAccessTest {
     @LocalManagementPort
     int managementPort;
 
+    @Autowired
+    ApplicationContext context;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, "management");
@@ -43,6 +49,19 @@ abstract class AbstractManagementAccessTest {
         HttpResponse<String> prometheus = get("/actuator/prometheus", null);
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).containsPattern("(?m)^jvm_\\w+(\\{[^}]*\\})? \\S+$");
+    }
+
+    @Test
+    void theOpenEndpointsIgnoreWhateverKeyAProbeSends() throws Exception {
+        for (String path : new String[] {"/actuator/health", "/actuator/health/liveness", "/actuator/info",
+                "/actuator/prometheus"}) {
+            assertThat(get(path, "Bearer dbc_" + "x".repeat(43)).statusCode()).as(path).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void noUserWithAGeneratedPasswordExists() {
+        assertThat(context.getBeanNamesForType(UserDetailsService.class)).isEmpty();
     }
 
     @Test

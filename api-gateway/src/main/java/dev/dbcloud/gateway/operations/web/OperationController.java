@@ -2,42 +2,49 @@ package dev.dbcloud.gateway.operations.web;
 
 import dev.dbcloud.gateway.GatewayProperties;
 import dev.dbcloud.gateway.access.Caller;
+import dev.dbcloud.gateway.operations.OperationWaits;
 import dev.dbcloud.gateway.operations.Operations;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.web.NotFoundException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
+/**
+ * An operation, now or long-polled: with {@code waitSeconds}, the answer comes when the operation is final or that
+ * time (at most {@code dbcloud.gateway.max-wait}) has passed, and no request thread is held meanwhile.
+ */
 @RestController
 class OperationController {
 
-    private static final Duration POLL = Duration.ofMillis(200);
-
     private final Operations operations;
+    private final OperationWaits waits;
     private final GatewayProperties properties;
 
-    OperationController(Operations operations, GatewayProperties properties) {
+    OperationController(Operations operations, OperationWaits waits, GatewayProperties properties) {
         this.operations = operations;
+        this.waits = waits;
         this.properties = properties;
     }
 
-    /** An operation; with {@code waitSeconds}, held until it is final or that time has passed. */
     @GetMapping("/v1/operations/{id}")
-    OperationView operation(Caller caller, @PathVariable UUID id, @RequestParam(defaultValue = "0") int waitSeconds)
-            throws InterruptedException {
-        Duration wait = Duration.ofSeconds(Math.max(0, waitSeconds));
-        Instant deadline = Instant.now().plus(wait.compareTo(properties.maxWait()) > 0 ? properties.maxWait() : wait);
+    DeferredResult<OperationView> operation(Caller caller, @PathVariable UUID id,
+            @RequestParam(defaultValue = "0") int waitSeconds) {
         OperationView operation = operations.current(caller.tenant(), id)
                 .orElseThrow(() -> new NotFoundException("No operation " + id + "."));
-        while (!operation.ended() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(POLL.toMillis());
-            operation = operations.current(caller.tenant(), id).orElse(operation);
+        Duration wait = Duration.ofSeconds(Math.max(0, waitSeconds));
+        if (wait.compareTo(properties.maxWait()) > 0) {
+            wait = properties.maxWait();
         }
-        return operation;
+        if (operation.ended() || wait.isZero()) {
+            DeferredResult<OperationView> now = new DeferredResult<>();
+            now.setResult(operation);
+            return now;
+        }
+        return waits.await(caller.tenant(), operation, wait);
     }
 }

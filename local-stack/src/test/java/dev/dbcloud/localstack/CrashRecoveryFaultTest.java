@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The local stack run as a user runs it, in a JVM of its own, then stopped as machines stop it: SIGTERM (Ctrl-C)
- * leaves no server running; {@code kill -9} leaves its servers running, and the next start just works, adopting
- * or stopping them, with the instance as it was. A second stack on the same home is refused in one line.
+ * leaves no server running; {@code kill -9} with commands in flight leaves its servers running, and the next start
+ * just works, adopting or stopping them, with the instances as they were and every accepted command carried out
+ * once. A second stack on the same home is refused in one line.
  */
 @Tag("faults")
 class CrashRecoveryFaultTest {
@@ -41,6 +43,7 @@ class CrashRecoveryFaultTest {
     private static final Duration START = Duration.ofSeconds(120);
     private static final String PASSWORD = "crash-Pr00f-pass";
     private static final Pattern OPERATION = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+    private static final int IN_FLIGHT = 8;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Path home;
@@ -73,7 +76,10 @@ class CrashRecoveryFaultTest {
         assertThat(finished(credentials, post(credentials, "/v1/instances",
                 "{\"name\":\"crashy\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")))
                 .contains("\"status\":\"SUCCEEDED\"");
-        assertThat(postgresServersOn(home)).hasSize(2);
+        assertThat(finished(credentials, post(credentials, "/v1/instances",
+                "{\"name\":\"doomed\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")))
+                .contains("\"status\":\"SUCCEEDED\"");
+        assertThat(postgresServersOn(home)).hasSize(3);
         child.destroy();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
         assertThat(postgresServersOn(home)).as("servers left after SIGTERM").isEmpty();
@@ -86,10 +92,17 @@ class CrashRecoveryFaultTest {
                 .hasMessageStartingWith("another dbcloud local stack is running on " + home)
                 .hasMessageContaining("process " + child.pid());
         assertThat(get(credentials, "/v1/instances/crashy").statusCode()).as("the first stack, unharmed").isEqualTo(200);
+        // Commands accepted (202) and the stack killed at once, before most of them are carried out.
+        List<String> operations = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            operations.add(operationId(post(credentials, "/v1/instances",
+                    "{\"name\":\"flight" + i + "\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")));
+        }
+        operations.add(operationId(delete(credentials, "/v1/instances/doomed")));
         child.destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         List<ProcessHandle> orphans = postgresServersOn(home);
-        assertThat(orphans).as("servers left running by kill -9").hasSize(2);
+        assertThat(orphans).as("servers left running by kill -9").hasSizeGreaterThanOrEqualTo(2);
 
         // The next start just works.
         try (LocalStack stack = LocalStack.start(home, 0)) {
@@ -103,8 +116,27 @@ class CrashRecoveryFaultTest {
                     "jdbc:postgresql://localhost:" + port + "/postgres", "carol", PASSWORD)) {
                 assertThat(connection.isValid(5)).isTrue();
             }
+            // Every command accepted before the kill is carried out after it, once.
+            for (String operation : operations) {
+                assertThat(get(current, "/v1/operations/" + operation + "?waitSeconds=60").body())
+                        .as("operation %s", operation).contains("\"status\":\"SUCCEEDED\"");
+            }
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                String flight = get(current, "/v1/instances/flight" + i).body();
+                assertThat(flight).contains("\"status\":\"AVAILABLE\"");
+                int flightPort = Integer.parseInt(flight.replaceAll(".*\"port\":(\\d+).*", "$1"));
+                try (Connection connection = DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:" + flightPort + "/postgres", "carol", PASSWORD)) {
+                    assertThat(connection.isValid(5)).isTrue();
+                }
+            }
+            assertThat(get(current, "/v1/instances/doomed").statusCode()).isEqualTo(404);
             List<ProcessHandle> servers = postgresServersOn(home);
-            assertThat(servers).as("one server per data directory").hasSize(2);
+            assertThat(servers).as("one server per data directory: the control plane, crashy and the new ones")
+                    .hasSize(2 + IN_FLIGHT);
+            try (Stream<Path> directories = Files.list(home.resolve("instances"))) {
+                assertThat(directories.toList()).as("data directories").hasSize(1 + IN_FLIGHT);
+            }
             assertThat(Files.readString(home.resolve("control-plane/postmaster.pid")).lines().findFirst().orElseThrow())
                     .as("the control plane runs anew").isNotIn(orphans.stream().map(p -> Long.toString(p.pid())).toList());
         }
@@ -153,10 +185,20 @@ class CrashRecoveryFaultTest {
     }
 
     private String finished(Credentials credentials, HttpResponse<String> accepted) throws Exception {
+        return get(credentials, "/v1/operations/" + operationId(accepted) + "?waitSeconds=60").body();
+    }
+
+    private static String operationId(HttpResponse<String> accepted) {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         Matcher id = OPERATION.matcher(accepted.body());
         assertThat(id.find()).isTrue();
-        return get(credentials, "/v1/operations/" + id.group(1) + "?waitSeconds=60").body();
+        return id.group(1);
+    }
+
+    private HttpResponse<String> delete(Credentials credentials, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(credentials.url() + path))
+                .header("Authorization", "Bearer " + credentials.apiKey()).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(Credentials credentials, String path, String body) throws Exception {

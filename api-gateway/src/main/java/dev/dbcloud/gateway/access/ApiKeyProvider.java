@@ -2,7 +2,9 @@ package dev.dbcloud.gateway.access;
 
 import dev.dbcloud.messaging.security.BearerKeyAuthentication;
 import java.util.List;
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -25,7 +27,12 @@ final class ApiKeyProvider implements AuthenticationProvider {
     @Override
     public Authentication authenticate(Authentication authentication) {
         String key = ((BearerKeyAuthentication) authentication).key();
-        Caller caller = (key == null || key.isEmpty() ? null : keys.authenticate(key).orElse(null));
+        Caller caller;
+        try {
+            caller = key == null || key.isEmpty() ? null : keys.authenticate(key).orElse(null);
+        } catch (DataAccessException e) {
+            throw new AuthenticationServiceException("the keys cannot be read", e);
+        }
         if (caller == null) {
             throw new BadCredentialsException("unknown or revoked API key");
         }

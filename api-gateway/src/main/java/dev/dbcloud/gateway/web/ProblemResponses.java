@@ -1,7 +1,11 @@
 package dev.dbcloud.gateway.web;
 
 import dev.dbcloud.common.rules.Rule;
+import dev.dbcloud.messaging.security.BearerKeys;
 import dev.dbcloud.messaging.security.ProblemCodes;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import dev.dbcloud.gateway.idempotency.IdempotencyKeyReusedException;
 import dev.dbcloud.gateway.operations.OperationWaits;
 import dev.dbcloud.gateway.status.StatusUnavailableException;
@@ -92,6 +96,20 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_WAITS",
                         "This tenant already has as many operations long-polled at once as it may; ask again shortly."));
+    }
+
+    /**
+     * The gateway's own database does not answer in time (connections time out after seconds, queries after
+     * {@code socketTimeout}): 503, and nothing was accepted. A command sent again with its Idempotency-Key is safe.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, BearerKeys.RETRY_AFTER_SECONDS)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, BearerKeys.UNAVAILABLE,
+                        "The control plane's database does not answer right now; nothing was changed. Try again shortly."));
     }
 
     @ExceptionHandler

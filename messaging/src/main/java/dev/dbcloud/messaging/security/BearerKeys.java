@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -26,6 +27,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 public final class BearerKeys {
 
     private static final String BEARER = "bearer ";
+    /** The code of a 503 because the control plane's database does not answer. */
+    public static final String UNAVAILABLE = "CONTROL_PLANE_UNAVAILABLE";
+    public static final String RETRY_AFTER_SECONDS = "5";
 
     private BearerKeys() {
     }
@@ -48,7 +52,17 @@ public final class BearerKeys {
         AuthenticationEntryPoint unauthenticated = unauthenticated(unauthenticatedDetail);
         AuthenticationFilter filter = new AuthenticationFilter(new ProviderManager(provider), BearerKeys::fromHeader);
         filter.setRequestMatcher(authenticating);
-        filter.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthenticated));
+        AuthenticationEntryPointFailureHandler refused = new AuthenticationEntryPointFailureHandler(unauthenticated);
+        filter.setFailureHandler((request, response, failure) -> {
+            if (failure instanceof AuthenticationServiceException) {
+                // Keys could not be checked (their database does not answer): a fault of ours, not the caller's.
+                response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                ProblemJson.write(response, HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE,
+                        "The control plane cannot check keys right now; try again shortly.");
+            } else {
+                refused.onAuthenticationFailure(request, response, failure);
+            }
+        });
         // Go on down the chain: a request is authenticated on its way to the handler, never redirected.
         filter.setSuccessHandler((request, response, authentication) -> { });
         return stateless(http)

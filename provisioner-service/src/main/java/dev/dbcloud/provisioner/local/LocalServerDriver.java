@@ -56,6 +56,7 @@ class LocalServerDriver implements InstanceDriver {
     private volatile Path binaries;
     /** Data directories of the servers this driver started or found running; stopped by {@link #stopAll()}. */
     private final java.util.Set<Path> supervised = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Path, Object> starting = new java.util.concurrent.ConcurrentHashMap<>();
 
     LocalServerDriver(LocalServerProperties properties) {
         this.properties = properties;
@@ -101,16 +102,19 @@ class LocalServerDriver implements InstanceDriver {
         }
     }
 
+    /** Starts are serialized per data directory: the health watch and a command may both find a server down. */
     @Override
     public void ensureRunning(InstanceSpec spec) {
         supervised.add(spec.dataDirectory());
-        if (isRunning(spec.dataDirectory())) {
-            return;
+        synchronized (starting.computeIfAbsent(spec.dataDirectory(), data -> new Object())) {
+            if (isRunning(spec.dataDirectory())) {
+                return;
+            }
+            run(List.of(bin("pg_ctl"), "-D", spec.dataDirectory().toString(),
+                    "-l", spec.dataDirectory().resolve("server.log").toString(),
+                    "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"),
+                    "start the server");
         }
-        run(List.of(bin("pg_ctl"), "-D", spec.dataDirectory().toString(),
-                "-l", spec.dataDirectory().resolve("server.log").toString(),
-                "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"),
-                "start the server");
         log.info("Started PostgreSQL for {} on port {}", spec.instance(), spec.port());
     }
 

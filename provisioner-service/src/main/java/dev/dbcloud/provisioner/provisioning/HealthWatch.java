@@ -20,8 +20,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Watches the servers of available local instances and reports each change of their health (a login as the
- * control role succeeds or not) as {@link InstanceHealthChanged}, under the instance's provisioning operation. It
- * only reports: starting servers that should run is the {@link InstanceSupervisor}'s job.
+ * control role succeeds or not) as {@link InstanceHealthChanged}, under the instance's provisioning operation. A
+ * server that does not answer is reported first, then handed to the {@link InstanceSupervisor}, which starts it
+ * again.
  *
  * <p>Its rounds run on one thread while the supervisor runs: they start after the supervisor started the servers
  * and end, the round in flight included, before it stops them on shutdown, so servers stopped on purpose are
@@ -39,10 +40,12 @@ class HealthWatch implements SmartLifecycle {
     private final Outbox outbox;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final InstanceSupervisor supervisor;
     private volatile ScheduledExecutorService rounds;
 
     HealthWatch(ProvisionedInstances instances, ServerAccess access, HealthWatchProperties properties,
-            Outbox outbox, TransactionTemplate transactions, Clock clock) {
+            Outbox outbox, TransactionTemplate transactions, Clock clock, InstanceSupervisor supervisor) {
+        this.supervisor = supervisor;
         this.instances = instances;
         this.access = access;
         this.properties = properties;
@@ -110,15 +113,19 @@ class HealthWatch implements SmartLifecycle {
 
     private void check(ProvisionedInstance instance) {
         InstanceHealthChanged observed = observe(instance);
-        if (observed.getHealth() == instance.health()) {
-            return;
+        if (observed.getHealth() != instance.health()) {
+            transactions.executeWithoutResult(tx -> {
+                if (instances.recordHealth(instance.operationId(), observed.getHealth())) {
+                    outbox.append(Topics.INSTANCE_EVENTS, observed);
+                    log.info("{} is {}: {}", instance.instance(), observed.getHealth(), observed.getDetail());
+                }
+            });
         }
-        transactions.executeWithoutResult(tx -> {
-            if (instances.recordHealth(instance.operationId(), observed.getHealth())) {
-                outbox.append(Topics.INSTANCE_EVENTS, observed);
-                log.info("{} is {}: {}", instance.instance(), observed.getHealth(), observed.getDetail());
-            }
-        });
+        if (observed.getHealth() == InstanceHealth.UNAVAILABLE) {
+            supervisor.restart(instance);
+        } else {
+            supervisor.recovered(instance);
+        }
     }
 
     private InstanceHealthChanged observe(ProvisionedInstance instance) {

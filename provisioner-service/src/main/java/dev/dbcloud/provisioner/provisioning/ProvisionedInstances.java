@@ -57,6 +57,15 @@ class ProvisionedInstances {
                 .query(ProvisionedInstances::map).list();
     }
 
+    /**
+     * Locks an available instance's row until the transaction ends, so a destroy cannot claim it meanwhile; false
+     * when it is not available any more.
+     */
+    boolean lockAvailable(UUID operationId) {
+        return jdbc.sql("SELECT 1 FROM instances WHERE operation_id = ? AND status = 'AVAILABLE' FOR UPDATE")
+                .param(operationId).query(Integer.class).optional().isPresent();
+    }
+
     boolean isLive(InstanceRef instance) {
         return live(instance).isPresent();
     }

@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
+import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.ProvisionRequested;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,27 @@ class HealthWatchIntegrationTest extends AbstractProvisionerIntegrationTest {
 
         assertThat(events(InstanceHealthChanged.class, provisioning.getOperationId()).get(0).getDetail())
                 .contains("does not accept connections");
+    }
+
+    @Test
+    void startsAgainAServerThatWasKilledAndReportsBothChanges() throws Exception {
+        ProvisionRequested provisioning = provisionCommand(uniqueTenant(), "phoenix", "jill", "a-phoenix-password");
+        InstanceProvisioned provisioned = provision(provisioning);
+        InstanceSpec spec = access.spec(
+                instances.byOperation(UUID.fromString(provisioning.getOperationId())).orElseThrow(), null);
+        long killed = Long.parseLong(Files.readAllLines(spec.dataDirectory().resolve("postmaster.pid")).get(0).strip());
+
+        ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+        await().atMost(REPORTED_WITHIN).until(() -> healthReports(provisioning).contains(InstanceHealth.UNAVAILABLE));
+        await().atMost(REPORTED_WITHIN.multipliedBy(2)).until(() -> healthReports(provisioning)
+                .lastIndexOf(InstanceHealth.AVAILABLE) > healthReports(provisioning).indexOf(InstanceHealth.UNAVAILABLE));
+        try (Connection connection = login(provisioned.getPort(), "jill", "a-phoenix-password")) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+        long restarted = Long.parseLong(
+                Files.readAllLines(spec.dataDirectory().resolve("postmaster.pid")).get(0).strip());
+        assertThat(restarted).isNotEqualTo(killed);
     }
 
     private static List<InstanceHealth> healthReports(ProvisionRequested provisioning) {

@@ -75,6 +75,10 @@ final class DbCommand {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Name", instance.path("name").asString());
         fields.put("Status", instance.path("status").asString());
+        String reason = instance.path("statusReason").asString(null);
+        if (reason != null && !reason.isBlank()) {
+            fields.put("Reason", reason);
+        }
         fields.put("Host", instance.path("hostName").asString("-"));
         fields.put("Port", instance.path("port").asString("-"));
         fields.put("Admin username", instance.path("adminUsername").asString());

@@ -1,6 +1,7 @@
 package dev.dbcloud.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbcloud.cli.Dbcloud;
@@ -17,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -245,6 +247,40 @@ class CliEndToEndTest {
     }
 
     private final List<Run> runs = new java.util.ArrayList<>();
+
+    @Test
+    void statusSaysWhyAnInstanceIsUnavailableUntilItsServerIsBack() throws Exception {
+        Run provision = dbcloud(PASSWORD + "\n" + PASSWORD + "\n", "db", "provision", "clidown", "-U", "clerk");
+        assertThat(provision.exitCode()).as(provision.err()).isZero();
+        int port = json(dbcloud("", "db", "status", "clidown", "--json")).path("Port").asInt();
+        assertThat(dbcloud("", "db", "status", "clidown").out()).doesNotContain("Reason:");
+
+        ProcessHandle.of(postmasterOnPort(port)).orElseThrow().destroyForcibly();
+
+        // The health watch reports it down, then starts it again: the reason shows while it is down.
+        String down = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> dbcloud("", "db", "status", "clidown").out(), out -> out.contains("UNAVAILABLE"));
+        assertThat(down).contains("Status:         UNAVAILABLE",
+                "Reason:         nothing accepts connections on port " + port + "; its server is not running");
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> dbcloud("", "db", "status", "clidown").out(), out -> out.contains("Status:         AVAILABLE"));
+    }
+
+    /** The process id of the PostgreSQL server of the stack's home that listens on {@code port}. */
+    private static long postmasterOnPort(int port) throws Exception {
+        try (java.util.stream.Stream<Path> directories = java.nio.file.Files.list(stack.home().resolve("instances"))) {
+            for (Path directory : directories.toList()) {
+                Path pid = directory.resolve("postmaster.pid");
+                if (java.nio.file.Files.isRegularFile(pid)) {
+                    List<String> lines = java.nio.file.Files.readAllLines(pid);
+                    if (lines.size() > 3 && lines.get(3).strip().equals(Integer.toString(port))) {
+                        return Long.parseLong(lines.get(0).strip());
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no server of the stack listens on port " + port);
+    }
 
     private Run dbcloud(String stdin, String... args) {
         return dbcloud(Map.of(), stdin, args);

@@ -16,8 +16,14 @@ import org.springframework.web.client.RestClient;
  */
 final class StatusApi {
 
-    record InstanceView(String name, String hostName, Integer port, String status, String adminUsername, String driver,
-            String createdAt, String updatedAt) {
+    record InstanceView(String name, String hostName, Integer port, String status, String statusReason,
+            String adminUsername, String driver, String createdAt, String updatedAt) {
+
+        /** An instance in a status that has no reason to show. */
+        InstanceView(String name, String hostName, Integer port, String status, String adminUsername, String driver,
+                String createdAt, String updatedAt) {
+            this(name, hostName, port, status, null, adminUsername, driver, createdAt, updatedAt);
+        }
     }
 
     record OperationView(String id, String type, String instanceName, String status, ErrorView error, String createdAt,

@@ -218,6 +218,34 @@ class StatusServiceIntegrationTest extends ReadModelIntegrationTest {
     }
 
     @Test
+    void anUnavailableInstanceShowsWhyUntilItIsAvailableAgain() {
+        InstanceStory story = InstanceStory.of("orders");
+        provisionAvailable(story, UUID.randomUUID());
+        assertThat(api.instance(story.tenant(), "orders")).hasValueSatisfying(
+                instance -> assertThat(instance.statusReason()).isNull());
+
+        var down = story.health(InstanceHealth.UNAVAILABLE, 10);
+        down.setDetail("nothing accepts connections on port 54321");
+        outcome(down);
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.instance(story.tenant(), "orders"))
+                .hasValueSatisfying(instance -> {
+                    assertThat(instance.status()).isEqualTo("UNAVAILABLE");
+                    assertThat(instance.statusReason()).isEqualTo("nothing accepts connections on port 54321");
+                }));
+        assertThat(api.instances(story.tenant())).singleElement()
+                .extracting(InstanceView::statusReason).isEqualTo("nothing accepts connections on port 54321");
+
+        var up = story.health(InstanceHealth.AVAILABLE, 11);
+        up.setDetail("the server accepts connections");
+        outcome(up);
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.instance(story.tenant(), "orders"))
+                .hasValueSatisfying(instance -> {
+                    assertThat(instance.status()).isEqualTo("AVAILABLE");
+                    assertThat(instance.statusReason()).isNull();
+                }));
+    }
+
+    @Test
     void aHealthEventOlderThanTheLastAppliedOneIsIgnored() {
         InstanceStory story = InstanceStory.of("orders");
         provisionAvailable(story, UUID.randomUUID());

@@ -133,9 +133,20 @@ class HealthWatch implements SmartLifecycle {
         try (Connection connection = login.connect("postgres")) {
             return changed(instance, InstanceHealth.AVAILABLE, "the server accepts connections");
         } catch (SQLException e) {
-            return changed(instance, InstanceHealth.UNAVAILABLE,
-                    "the server does not accept connections (SQLSTATE " + e.getSQLState() + ")");
+            return changed(instance, InstanceHealth.UNAVAILABLE, why(instance.port(), e.getSQLState()));
         }
+    }
+
+    /** What a user can act on, from the SQLSTATE of the failed login; it becomes the instance's status reason. */
+    static String why(int port, String sqlState) {
+        String state = sqlState == null ? "none" : sqlState;
+        return switch (state) {
+            case "08001", "08004" -> "nothing accepts connections on port " + port + "; its server is not running";
+            case "28P01", "28000" -> "the program on port " + port + " refuses dbcloud's control login (SQLSTATE "
+                    + state + "): another program may hold the instance's port";
+            case "57P03" -> "the server on port " + port + " is starting or shutting down";
+            default -> "the server on port " + port + " does not accept connections (SQLSTATE " + state + ")";
+        };
     }
 
     private InstanceHealthChanged changed(ProvisionedInstance instance, InstanceHealth health, String detail) {

@@ -40,7 +40,7 @@ class HealthWatchIntegrationTest extends AbstractProvisionerIntegrationTest {
                 > healthReports(provisioning).indexOf(InstanceHealth.UNAVAILABLE));
 
         assertThat(events(InstanceHealthChanged.class, provisioning.getOperationId()).get(0).getDetail())
-                .contains("does not accept connections");
+                .isEqualTo("nothing accepts connections on port " + spec.port() + "; its server is not running");
     }
 
     @Test

@@ -120,7 +120,8 @@ class InstanceProjection {
     void healthChanged(InstanceHealthChanged fact) {
         timeline.applyOnce(fact, event -> {
             if (fact.getHealth() != InstanceHealth.UNKNOWN) {
-                instances.healthChanged(event, fact.getHealth().name());
+                instances.healthChanged(event, fact.getHealth().name(),
+                        fact.getHealth() == InstanceHealth.UNAVAILABLE ? fact.getDetail() : null);
             }
         });
     }

@@ -138,14 +138,16 @@ class InstanceTable {
      * A health observation moves an AVAILABLE or UNAVAILABLE instance between the two, unless a later observation
      * (or the provisioning outcome) was applied already.
      */
-    void healthChanged(EventMetadata fact, String health) {
+    void healthChanged(EventMetadata fact, String health, String reason) {
         jdbc.sql("""
                         UPDATE instances
-                           SET status = :health, health_changed_at = :at, updated_at = GREATEST(updated_at, :at)
+                           SET status = :health, status_reason = :reason, health_changed_at = :at,
+                               updated_at = GREATEST(updated_at, :at)
                          WHERE tenant = :tenant AND name = :name AND status IN ('AVAILABLE', 'UNAVAILABLE')
                            AND (health_changed_at IS NULL OR health_changed_at < :at)
                         """)
                 .param("health", health)
+                .param("reason", reason)
                 .param("at", timestamp(fact.occurredAt()))
                 .param("tenant", fact.instance().tenant())
                 .param("name", fact.instance().name())

@@ -18,7 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ReadModel {
 
     private static final String INSTANCE_COLUMNS =
-            "name, host_name, port, status, admin_username, driver, created_at, updated_at";
+            "name, host_name, port, status, CASE WHEN status = 'UNAVAILABLE' THEN status_reason END AS status_reason, "
+                    + "admin_username, driver, created_at, updated_at";
     private static final String OPERATION_COLUMNS =
             "id, type, instance_name, status, error_code, error_message, created_at, updated_at";
 
@@ -184,6 +185,7 @@ class ReadModel {
                 row.getString("host_name"),
                 row.getObject("port", Integer.class),
                 row.getString("status"),
+                row.getString("status_reason"),
                 row.getString("admin_username"),
                 row.getString("driver"),
                 instant(row, "created_at"),

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 /**
  * The whole system on one machine, in one JVM, with no Docker: Apache Kafka's KRaft server (one node), one embedded
@@ -58,6 +59,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path home;
     private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
+    private final List<ConfigurableApplicationContext> services = new java.util.ArrayList<>();
     private String gatewayUrl;
     private Credentials credentials;
     private String kafkaBootstrapServers;
@@ -194,6 +196,7 @@ public final class LocalStack implements AutoCloseable {
         String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         ConfigurableApplicationContext context = service.registerShutdownHook(false).run(arguments);
         started.push(context::close);
+        services.add(context);
         managementPorts.put(name, context.getEnvironment().getRequiredProperty("local.management.port", Integer.class));
         int servicePort = ((WebServerApplicationContext) context).getWebServer().getPort();
         servicePorts.put(name, servicePort);
@@ -288,9 +291,23 @@ public final class LocalStack implements AutoCloseable {
         return credentials;
     }
 
-    /** Stops the services, then Kafka, then the control plane's Postgres; instance servers stop with the provisioner. */
+    /**
+     * Stops every service's consumers, then the services, then the control plane's Postgres, then Kafka; instance
+     * servers stop with the provisioner.
+     */
     @Override
     public synchronized void close() {
+        // First every service stops taking records, so no new work starts while the others shut down; a record
+        // being handled is finished (or, cut off, redelivered at the next start, since its offset is not committed).
+        for (ConfigurableApplicationContext service : services) {
+            try {
+                service.getBeansOfType(KafkaListenerEndpointRegistry.class).values()
+                        .forEach(KafkaListenerEndpointRegistry::stop);
+            } catch (RuntimeException e) {
+                log.warn("While stopping the consumers of {}: {}", service.getId(), e.toString());
+            }
+        }
+        services.clear();
         while (!started.isEmpty()) {
             try {
                 started.pop().close();

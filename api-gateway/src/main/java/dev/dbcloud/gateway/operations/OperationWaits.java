@@ -10,10 +10,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +50,7 @@ public class OperationWaits {
     OperationWaits(Operations operations, GatewayProperties properties) {
         this.operations = operations;
         this.maxPerTenant = properties.maxWaitsPerTenant();
-        this.timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemon("operation-wait-timer"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("operation-wait-timer"));
         this.checks = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
                 daemon("operation-wait-check"), new ThreadPoolExecutor.DiscardPolicy());
     }
@@ -94,11 +96,6 @@ public class OperationWaits {
         }
     }
 
-    /** How many long-polls are waiting now. */
-    int waiting() {
-        return waits.values().stream().mapToInt(Set::size).sum();
-    }
-
     private void check(Wait wait) {
         if (wait.result.isSetOrExpired()) {
             return;
@@ -129,7 +126,7 @@ public class OperationWaits {
         checks.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());

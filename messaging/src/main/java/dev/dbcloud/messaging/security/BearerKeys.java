@@ -1,6 +1,8 @@
 package dev.dbcloud.messaging.security;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -99,7 +101,7 @@ public final class BearerKeys {
      * Two {@code Authorization} headers name no key (a proxy might read the other one): they fail authentication.
      */
     static BearerKeyAuthentication fromHeader(HttpServletRequest request) {
-        java.util.List<String> headers = java.util.Collections.list(request.getHeaders(HttpHeaders.AUTHORIZATION));
+        List<String> headers = Collections.list(request.getHeaders(HttpHeaders.AUTHORIZATION));
         if (headers.size() > 1) {
             return BearerKeyAuthentication.unauthenticated(null);
         }

@@ -299,6 +299,19 @@ public final class LocalStack implements AutoCloseable {
     public synchronized void close() {
         // First every service stops taking records, so no new work starts while the others shut down; a record
         // being handled is finished (or, cut off, redelivered at the next start, since its offset is not committed).
+        stopConsumers();
+        services.clear();
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                log.warn("While stopping the local stack: {}", e.toString());
+            }
+        }
+    }
+
+    /** Every service stops consuming; each finishes the record in hand and leaves its consumer groups. */
+    synchronized void stopConsumers() {
         for (ConfigurableApplicationContext service : services) {
             try {
                 service.getBeansOfType(KafkaListenerEndpointRegistry.class).values()
@@ -307,13 +320,13 @@ public final class LocalStack implements AutoCloseable {
                 log.warn("While stopping the consumers of {}: {}", service.getId(), e.toString());
             }
         }
-        services.clear();
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                log.warn("While stopping the local stack: {}", e.toString());
-            }
+    }
+
+    /** Every service consumes again, from its groups' committed offsets. */
+    synchronized void startConsumers() {
+        for (ConfigurableApplicationContext service : services) {
+            service.getBeansOfType(KafkaListenerEndpointRegistry.class).values()
+                    .forEach(KafkaListenerEndpointRegistry::start);
         }
     }
 

@@ -66,6 +66,8 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedPostgres controlPlane;
     private Path controlPlanePassword;
     private Map<String, String> kafkaClientProperties = Map.of();
+    private LocalKafka kafka;
+    private String kafkaPassword;
 
     private LocalStack(Path home) {
         this.home = home;
@@ -111,8 +113,9 @@ public final class LocalStack implements AutoCloseable {
         String internalToken = ApiKeys.newKey();
 
         String kafkaPassword = Files.readString(privateFile(home.resolve(KAFKA_PASSWORD), ApiKeys::newKey)).strip();
-        LocalKafka kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort, kafkaPassword);
-        started.push(kafka);
+        kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort, kafkaPassword);
+        this.kafkaPassword = kafkaPassword;
+        started.push(this::stopKafka);
         kafkaBootstrapServers = kafka.bootstrapServers();
         kafkaClientProperties = kafka.clientProperties();
         writeKafkaClientProperties(home.resolve(KAFKA_CLIENT_PROPERTIES), kafkaClientProperties);
@@ -307,6 +310,23 @@ public final class LocalStack implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("While stopping the local stack: {}", e.toString());
             }
+        }
+    }
+
+    /** Stops the Kafka broker alone, as an outage would; the services keep running and retry. */
+    synchronized void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+    }
+
+    /** Starts the Kafka broker again, on the port it had and the log it kept. */
+    synchronized void startKafka() throws Exception {
+        if (kafka == null) {
+            String address = kafkaBootstrapServers;
+            kafka = LocalKafka.start(home.resolve("kafka"), Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)),
+                    kafkaPassword);
         }
     }
 

@@ -44,6 +44,7 @@ class CrashRecoveryFaultTest {
     private static final String PASSWORD = "crash-Pr00f-pass";
     private static final Pattern OPERATION = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
     private static final int IN_FLIGHT = 8;
+    private static final int STOPPED = 5;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Path home;
@@ -80,13 +81,23 @@ class CrashRecoveryFaultTest {
                 "{\"name\":\"doomed\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")))
                 .contains("\"status\":\"SUCCEEDED\"");
         assertThat(postgresServersOn(home)).hasSize(3);
+        // Commands accepted, then SIGTERM at once: what was cut off is carried out at the next start.
+        List<String> beforeStop = new ArrayList<>();
+        for (int i = 0; i < STOPPED; i++) {
+            beforeStop.add(operationId(post(credentials, "/v1/instances",
+                    "{\"name\":\"term" + i + "\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")));
+        }
         child.destroy();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
         assertThat(postgresServersOn(home)).as("servers left after SIGTERM").isEmpty();
 
-        // A second run, killed: its servers outlive it.
+        // A second run finishes what the first left, and is then killed: its servers outlive it.
         child = startStack();
         credentials = Credentials.read(home.resolve(Credentials.FILE_NAME));
+        for (String operation : beforeStop) {
+            assertThat(get(credentials, "/v1/operations/" + operation + "?waitSeconds=60").body())
+                    .as("operation %s, accepted before SIGTERM", operation).contains("\"status\":\"SUCCEEDED\"");
+        }
         assertThatThrownBy(() -> LocalStack.start(home, 0)).as("a second stack on the same home")
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("another dbcloud local stack is running on " + home)
@@ -133,9 +144,9 @@ class CrashRecoveryFaultTest {
             assertThat(get(current, "/v1/instances/doomed").statusCode()).isEqualTo(404);
             List<ProcessHandle> servers = postgresServersOn(home);
             assertThat(servers).as("one server per data directory: the control plane, crashy and the new ones")
-                    .hasSize(2 + IN_FLIGHT);
+                    .hasSize(2 + STOPPED + IN_FLIGHT);
             try (Stream<Path> directories = Files.list(home.resolve("instances"))) {
-                assertThat(directories.toList()).as("data directories").hasSize(1 + IN_FLIGHT);
+                assertThat(directories.toList()).as("data directories").hasSize(1 + STOPPED + IN_FLIGHT);
             }
             assertThat(Files.readString(home.resolve("control-plane/postmaster.pid")).lines().findFirst().orElseThrow())
                     .as("the control plane runs anew").isNotIn(orphans.stream().map(p -> Long.toString(p.pid())).toList());

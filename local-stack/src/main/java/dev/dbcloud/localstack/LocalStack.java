@@ -225,10 +225,7 @@ public final class LocalStack implements AutoCloseable {
     private static void writeKafkaClientProperties(Path file, Map<String, String> properties) throws IOException {
         StringBuilder lines = new StringBuilder("# dbcloud's local Kafka broker: --consumer.config for Kafka's tools\n");
         new java.util.TreeMap<>(properties).forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
-        Path next = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(next, lines);
-        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        writePrivately(file, lines.toString());
     }
 
     /** Creates a directory only its owner may enter, or makes an existing one so. */
@@ -241,13 +238,18 @@ public final class LocalStack implements AutoCloseable {
     /** Creates a file readable by its owner only, with the given content, unless it exists (then it keeps it 0600). */
     private static Path privateFile(Path file, java.util.function.Supplier<String> content) throws IOException {
         if (!Files.exists(file)) {
-            Path next = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(next, content.get());
-            Files.move(next, file, StandardCopyOption.ATOMIC_MOVE);
+            writePrivately(file, content.get());
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
+    }
+
+    /** Writes a file readable by its owner only, whole or not at all: a crash never leaves half of it. */
+    private static void writePrivately(Path file, String content) throws IOException {
+        Path next = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(next, content);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Each service's actuator, by service name: {@code http://localhost:<management port>/actuator}. */
@@ -402,11 +404,7 @@ public final class LocalStack implements AutoCloseable {
         if (!Files.exists(keyset)) {
             throw new IllegalArgumentException("no keyset at " + keyset + "; start the stack once to create it");
         }
-        Path next = Files.createTempFile(home, "keyset", ".json",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(next, ControlPasswordCipher.rotateKeyset(Files.readString(keyset)));
-        Files.move(next, keyset, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        writePrivately(keyset, ControlPasswordCipher.rotateKeyset(Files.readString(keyset)));
         System.out.println("Rotated " + keyset + ": a new primary key encrypts from the next start on;"
                 + " the older keys still decrypt.");
     }

@@ -9,13 +9,13 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import dev.dbcloud.messaging.security.ProblemJson;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -56,12 +56,9 @@ class RequestSizeLimit extends OncePerRequestFilter {
     }
 
     private static void refuse(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
         response.setHeader("Connection", "close");
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                + "\"code\":\"REQUEST_TOO_LARGE\",\"detail\":\"A request body may hold at most " + MAX.toBytes()
-                + " bytes.\"}");
+        ProblemJson.write(response, HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE",
+                "A request body may hold at most " + MAX.toBytes() + " bytes.");
     }
 
     /** A request whose body was read ahead, to bound it. */

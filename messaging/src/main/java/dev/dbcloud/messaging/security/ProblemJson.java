@@ -10,12 +10,12 @@ import org.springframework.http.MediaType;
  * Writes an RFC 9457 problem with a stable {@code code} where no Spring MVC handler runs: in the security filter
  * chain and in the servlet container. Callers pass constant texts only, never request values.
  */
-final class ProblemJson {
+public final class ProblemJson {
 
     private ProblemJson() {
     }
 
-    static void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {
+    public static void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         // Bytes rather than a writer, so the container adds no charset to the media type.

@@ -1,5 +1,7 @@
 package dev.dbcloud.provisioner.driver;
 
+import java.util.OptionalLong;
+
 /**
  * Runs the PostgreSQL server behind an instance. Every method is idempotent: called again after a crash or a
  * redelivered command, it finishes what is missing and repeats nothing.
@@ -29,6 +31,12 @@ public interface InstanceDriver {
      * whatever of it exists. The data is deleted only once the server is known to be stopped.
      */
     void destroy(InstanceSpec spec);
+
+    /**
+     * The identity of the server that should answer for the instance (the system identifier initdb chose), so a
+     * health check can tell it from another server on its port; empty when the driver cannot tell.
+     */
+    OptionalLong systemIdentifier(InstanceSpec spec);
 
     /** How the control plane logs in to the server: as its control role, over TCP. */
     ServerLogin controlLogin(InstanceSpec spec);

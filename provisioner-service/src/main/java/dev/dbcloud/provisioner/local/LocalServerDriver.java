@@ -138,6 +138,22 @@ class LocalServerDriver implements InstanceDriver {
         log.info("Destroyed the server and data of {}", spec.instance());
     }
 
+    /** The first field of {@code global/pg_control}, in the machine's byte order: the data directory's identity. */
+    @Override
+    public java.util.OptionalLong systemIdentifier(InstanceSpec spec) {
+        Path control = spec.dataDirectory().resolve("global").resolve("pg_control");
+        try (java.io.InputStream in = Files.newInputStream(control)) {
+            byte[] head = in.readNBytes(Long.BYTES);
+            if (head.length < Long.BYTES) {
+                return java.util.OptionalLong.empty();
+            }
+            return java.util.OptionalLong.of(
+                    java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.nativeOrder()).getLong());
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     @Override
     public ServerLogin controlLogin(InstanceSpec spec) {
         return new ServerLogin(LOOPBACK, spec.port(), CONTROL_ROLE, spec.controlPassword(), CONNECT_TIMEOUT,

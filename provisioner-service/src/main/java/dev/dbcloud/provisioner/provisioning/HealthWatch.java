@@ -5,10 +5,14 @@ import dev.dbcloud.common.Topics;
 import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.messaging.outbox.Outbox;
+import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.ServerLogin;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +45,14 @@ class HealthWatch implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final InstanceSupervisor supervisor;
+    private final InstanceDriver driver;
     private volatile ScheduledExecutorService rounds;
 
     HealthWatch(ProvisionedInstances instances, ServerAccess access, HealthWatchProperties properties,
-            Outbox outbox, TransactionTemplate transactions, Clock clock, InstanceSupervisor supervisor) {
+            Outbox outbox, TransactionTemplate transactions, Clock clock, InstanceSupervisor supervisor,
+            InstanceDriver driver) {
         this.supervisor = supervisor;
+        this.driver = driver;
         this.instances = instances;
         this.access = access;
         this.properties = properties;
@@ -128,13 +135,34 @@ class HealthWatch implements SmartLifecycle {
         }
     }
 
+    /**
+     * Logs in as the control role, then checks the server is this instance's own (its system identifier is its
+     * data directory's): a server of another program on the instance's port never counts as the instance.
+     */
     private InstanceHealthChanged observe(ProvisionedInstance instance) {
         ServerLogin login = access.controlLogin(instance).withTimeouts(properties.healthTimeout());
+        OptionalLong expected = driver.systemIdentifier(access.spec(instance, null));
         try (Connection connection = login.connect("postgres")) {
+            if (expected.isPresent()) {
+                try (Statement statement = connection.createStatement();
+                        ResultSet identity = statement.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
+                    if (!identity.next() || identity.getLong(1) != expected.getAsLong()) {
+                        return changed(instance, InstanceHealth.UNAVAILABLE, foreign(instance.port()));
+                    }
+                } catch (SQLException notAllowed) {
+                    // dbosadmin is a superuser on the instance's own server: a refusal means another server.
+                    return changed(instance, InstanceHealth.UNAVAILABLE, foreign(instance.port()));
+                }
+            }
             return changed(instance, InstanceHealth.AVAILABLE, "the server accepts connections");
         } catch (SQLException e) {
             return changed(instance, InstanceHealth.UNAVAILABLE, why(instance.port(), e.getSQLState()));
         }
+    }
+
+    static String foreign(int port) {
+        return "another PostgreSQL server answers on port " + port + ", not this instance's: another program holds "
+                + "the instance's port";
     }
 
     /** What a user can act on, from the SQLSTATE of the failed login; it becomes the instance's status reason. */

@@ -20,6 +20,8 @@ import org.springframework.context.annotation.Primary;
 class DriverFaults {
 
     static final Set<String> failingDestroys = ConcurrentHashMap.newKeySet();
+    /** Instances whose port another server answers on, as far as the health watch can tell. */
+    static final Set<String> foreignServers = ConcurrentHashMap.newKeySet();
 
     @Bean
     @Primary
@@ -56,6 +58,13 @@ class DriverFaults {
                     throw new DriverException("could not stop the server: injected fault");
                 }
                 local.destroy(spec);
+            }
+
+            @Override
+            public java.util.OptionalLong systemIdentifier(InstanceSpec spec) {
+                java.util.OptionalLong own = local.systemIdentifier(spec);
+                return foreignServers.contains(spec.instance().name()) && own.isPresent()
+                        ? java.util.OptionalLong.of(own.getAsLong() + 1) : own;
             }
 
             @Override

@@ -64,6 +64,36 @@ class HealthWatchIntegrationTest extends AbstractProvisionerIntegrationTest {
         assertThat(restarted).isNotEqualTo(killed);
     }
 
+    @Test
+    void theDriverKnowsTheIdentityOfItsServer() throws Exception {
+        ProvisionRequested provisioning = provisionCommand(uniqueTenant(), "known", "jill", "a-known-password");
+        provision(provisioning);
+        ProvisionedInstance instance = instances.byOperation(UUID.fromString(provisioning.getOperationId())).orElseThrow();
+
+        try (Connection connection = access.controlLogin(instance).connect("postgres");
+                java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet identity = statement.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
+            identity.next();
+            assertThat(driver.systemIdentifier(access.spec(instance, null))).hasValue(identity.getLong(1));
+        }
+    }
+
+    @Test
+    void aServerOnThePortThatIsNotTheInstancesOwnIsReportedUnavailableWithWhy() {
+        ProvisionRequested provisioning = provisionCommand(uniqueTenant(), "impostor", "jill", "an-impostor-password");
+        InstanceProvisioned provisioned = provision(provisioning);
+        try {
+            DriverFaults.foreignServers.add("impostor");
+            await().atMost(REPORTED_WITHIN).until(() -> healthReports(provisioning).contains(InstanceHealth.UNAVAILABLE));
+            assertThat(events(InstanceHealthChanged.class, provisioning.getOperationId()).get(0).getDetail())
+                    .isEqualTo(HealthWatch.foreign(provisioned.getPort()));
+        } finally {
+            DriverFaults.foreignServers.remove("impostor");
+        }
+        await().atMost(REPORTED_WITHIN).until(() -> healthReports(provisioning).lastIndexOf(InstanceHealth.AVAILABLE)
+                > healthReports(provisioning).indexOf(InstanceHealth.UNAVAILABLE));
+    }
+
     private static List<InstanceHealth> healthReports(ProvisionRequested provisioning) {
         return events(InstanceHealthChanged.class, provisioning.getOperationId()).stream()
                 .map(InstanceHealthChanged::getHealth).toList();

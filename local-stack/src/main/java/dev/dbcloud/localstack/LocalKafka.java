@@ -57,8 +57,8 @@ final class LocalKafka implements AutoCloseable {
         properties.put("sasl.enabled.mechanisms", "PLAIN");
         properties.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
         properties.put("sasl.mechanism.controller.protocol", "PLAIN");
-        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER
-                + "\" password=\"" + password + "\" user_" + USER + "=\"" + password + "\";";
+        // Each listener both checks the user (user_<name>) and logs in as it, broker to controller.
+        String jaas = login(password, " user_" + USER + "=\"" + password + "\"");
         properties.put("listener.name.broker.plain.sasl.jaas.config", jaas);
         properties.put("listener.name.controller.plain.sasl.jaas.config", jaas);
         properties.put("log.dirs", directory.toString());
@@ -98,8 +98,7 @@ final class LocalKafka implements AutoCloseable {
                 "bootstrap.servers", HOST + ":" + brokerPort,
                 "security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                        + USER + "\" password=\"" + password + "\";"));
+                "sasl.jaas.config", login(password, "")));
     }
 
     String bootstrapServers() {
@@ -115,6 +114,11 @@ final class LocalKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
+    }
+
+    private static String login(String password, String more) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER
+                + "\" password=\"" + password + "\"" + more + ";";
     }
 
     private static int requireFree(int port) {

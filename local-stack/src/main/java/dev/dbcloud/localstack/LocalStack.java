@@ -112,9 +112,8 @@ public final class LocalStack implements AutoCloseable {
         // Only the gateway and status-service share it, for this run only.
         String internalToken = ApiKeys.newKey();
 
-        String kafkaPassword = Files.readString(privateFile(home.resolve(KAFKA_PASSWORD), ApiKeys::newKey)).strip();
+        kafkaPassword = Files.readString(privateFile(home.resolve(KAFKA_PASSWORD), ApiKeys::newKey)).strip();
         kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort, kafkaPassword);
-        this.kafkaPassword = kafkaPassword;
         started.push(this::stopKafka);
         kafkaBootstrapServers = kafka.bootstrapServers();
         kafkaClientProperties = kafka.clientProperties();

@@ -6,6 +6,7 @@ import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.messaging.outbox.Outbox;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.driver.ServerLogin;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -140,8 +141,10 @@ class HealthWatch implements SmartLifecycle {
      * data directory's): a server of another program on the instance's port never counts as the instance.
      */
     private InstanceHealthChanged observe(ProvisionedInstance instance) {
-        ServerLogin login = access.controlLogin(instance).withTimeouts(properties.healthTimeout());
-        OptionalLong expected = driver.systemIdentifier(access.spec(instance, null));
+        // Watched instances are local ones: one spec (one decryption of the control password) serves both calls.
+        InstanceSpec spec = access.spec(instance, null);
+        ServerLogin login = driver.controlLogin(spec).withTimeouts(properties.healthTimeout());
+        OptionalLong expected = driver.systemIdentifier(spec);
         try (Connection connection = login.connect("postgres")) {
             if (expected.isPresent()) {
                 try (Statement statement = connection.createStatement();

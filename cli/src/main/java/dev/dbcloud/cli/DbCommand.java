@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** {@code dbcloud db ...}: the instances of your tenant. Its subcommands inherit -h/--help and -V/--version. */
 @Command(name = "db", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
-        description = "Provision, inspect, connect to, link and destroy instances.")
+        description = "Provision, inspect, connect to, stop, start, link and destroy instances.")
 final class DbCommand {
 
     private static final String NAME = "<name>";
@@ -121,6 +121,41 @@ final class DbCommand {
         if (!wait.accepted(root.terminal(), accepted)) {
             root.operations(gateway).await(accepted, "Resetting the password of " + name);
             root.terminal().out().println("The password of " + name + " is reset; the old one no longer logs in.");
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "stop", description = {"Stop an instance's server; its data and port stay.",
+        "Nothing starts it again until 'dbcloud db start'."})
+    int stop(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Wait wait) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name));
+        Gateway gateway = root.gateway();
+        JsonNode accepted = gateway.post(instancePath(name) + "/stop", Map.of());
+        if (!wait.accepted(root.terminal(), accepted)) {
+            root.operations(gateway).await(accepted, "Stopping " + name);
+            root.terminal().out().println(name + " is stopped; start it with: dbcloud db start " + name);
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "start", description = {"Start an instance's server: a stopped one, or one that is down.",
+        "If another program holds its port, it moves to a free port, and says so."})
+    int start(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Wait wait) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name));
+        Gateway gateway = root.gateway();
+        int before = gateway.get(instancePath(name)).path("port").asInt(-1);
+        JsonNode accepted = gateway.post(instancePath(name) + "/start", Map.of());
+        if (wait.accepted(root.terminal(), accepted)) {
+            return ExitCode.OK;
+        }
+        root.operations(gateway).await(accepted, "Starting " + name);
+        JsonNode instance = gateway.get(instancePath(name));
+        int after = instance.path("port").asInt(-1);
+        PrintWriter out = root.terminal().out();
+        out.println(name + " is running on " + instance.path("hostName").asString() + ":" + after + ".");
+        if (before > 0 && after != before) {
+            out.println("It moved from port " + before + ", which another program holds; new connection URL: "
+                    + gateway.get(instancePath(name) + "/url").path("url").asString());
         }
         return ExitCode.OK;
     }

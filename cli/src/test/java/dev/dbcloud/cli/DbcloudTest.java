@@ -66,8 +66,8 @@ class DbcloudTest {
             Run run = run(noKey(), "", "db", "--help");
 
             assertThat(run.code()).isZero();
-            for (String subcommand : List.of("provision", "list", "status", "url", "reset-password", "destroy", "link",
-                    "unlink", "databases", "create-database")) {
+            for (String subcommand : List.of("provision", "list", "status", "url", "reset-password", "stop", "start",
+                    "destroy", "link", "unlink", "databases", "create-database")) {
                 assertThat(run.out()).containsPattern("(?m)^\\s+" + subcommand + "\\s");
             }
         }
@@ -93,15 +93,15 @@ class DbcloudTest {
 
         /** Every usage error ends with "See 'dbcloud db <subcommand> --help'", so that must work. */
         @ParameterizedTest
-        @ValueSource(strings = {"provision", "list", "status", "url", "reset-password", "destroy", "link", "unlink",
-            "databases", "create-database"})
+        @ValueSource(strings = {"provision", "list", "status", "url", "reset-password", "stop", "start", "destroy",
+            "link", "unlink", "databases", "create-database"})
         void showsTheHelpOfEveryDbSubcommandWithoutItsRequiredArguments(String subcommand) {
             Run run = run(noKey(), "", "db", subcommand, "--help");
 
             assertThat(run.code()).isZero();
             assertThat(run.err()).isEmpty();
             assertThat(run.out()).startsWith("Usage: dbcloud db " + subcommand)
-                    .doesNotContain("Provision, inspect, connect to, link and destroy instances.");
+                    .doesNotContain("Provision, inspect, connect to, stop, start, link and destroy instances.");
         }
 
         @ParameterizedTest
@@ -136,6 +136,16 @@ class DbcloudTest {
                     .contains("username is reserved")
                     .contains("password must be 8 to 128 characters long");
             assertThat(run.out()).isEmpty();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"stop", "start"})
+        void refusesAnInvalidInstanceNameToStopOrStartBeforeSendingAnyRequest(String command) {
+            Run run = run(unreachable(), "", "db", command, "Bad/Name");
+
+            assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.errLines()).singleElement().asString().startsWith("error: ")
+                    .contains("instance name may contain only lowercase letters");
         }
 
         @Test

@@ -12,7 +12,7 @@ public final class Topics {
 
     /**
      * ProvisionRequested, DestroyRequested, PasswordResetRequested, LinkRequested, UnlinkRequested,
-     * CreateDatabaseRequested.
+     * CreateDatabaseRequested, StopRequested, StartRequested.
      */
     public static final String INSTANCE_COMMANDS = "dbcloud.instance-commands";
 

@@ -266,6 +266,32 @@ class CliEndToEndTest {
                 .until(() -> dbcloud("", "db", "status", "clidown").out(), out -> out.contains("Status:         AVAILABLE"));
     }
 
+    @Test
+    void aStoppedInstanceStaysStoppedAndAStartMovesItOffAPortAnotherProgramTook() throws Exception {
+        Run provision = dbcloud(PASSWORD + "\n" + PASSWORD + "\n", "db", "provision", "clinap", "-U", "clerk");
+        assertThat(provision.exitCode()).as(provision.err()).isZero();
+        int port = json(dbcloud("", "db", "status", "clinap", "--json")).path("Port").asInt();
+
+        Run stop = dbcloud("", "db", "stop", "clinap");
+        assertThat(stop.exitCode()).as(stop.err()).isZero();
+        assertThat(stop.out()).isEqualTo("clinap is stopped; start it with: dbcloud db start clinap\n");
+        assertThat(dbcloud("", "db", "status", "clinap").out()).contains("Status:         STOPPED");
+        assertThatThrownBy(() -> currentUser(port, PASSWORD)).isInstanceOf(SQLException.class);
+
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(port, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Run start = dbcloud("", "db", "start", "clinap");
+            assertThat(start.exitCode()).as(start.err()).isZero();
+            int moved = json(dbcloud("", "db", "status", "clinap", "--json")).path("Port").asInt();
+            assertThat(moved).isNotEqualTo(port);
+            assertThat(start.out()).isEqualTo("clinap is running on localhost:" + moved + ".\nIt moved from port "
+                    + port + ", which another program holds; new connection URL: postgresql://clerk@localhost:"
+                    + moved + "/postgres\n");
+            assertThat(currentUser(moved, PASSWORD)).isEqualTo("clerk");
+        }
+        assertThat(dbcloud("", "db", "destroy", "clinap", "--yes").exitCode()).isZero();
+    }
+
     /** The process id of the PostgreSQL server of the stack's home that listens on {@code port}. */
     private static long postmasterOnPort(int port) throws Exception {
         try (java.util.stream.Stream<Path> directories = java.nio.file.Files.list(stack.home().resolve("instances"))) {

@@ -28,6 +28,12 @@ import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionFailureReason;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.InstanceStarted;
+import dev.dbcloud.events.InstanceStopped;
+import dev.dbcloud.events.StartFailed;
+import dev.dbcloud.events.StartFailureReason;
+import dev.dbcloud.events.StartRequested;
+import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -131,6 +137,43 @@ record InstanceStory(String tenant, String name, Instant start) {
                 .setEventId(newId()).setOperationId(UUID.randomUUID().toString())
                 .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setHealth(health)
+                .build();
+    }
+
+    StopRequested stopRequested(UUID operation, int second) {
+        return StopRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .build();
+    }
+
+    InstanceStopped stopped(UUID operation, int second) {
+        return InstanceStopped.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .build();
+    }
+
+    StartRequested startRequested(UUID operation, int second) {
+        return StartRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .build();
+    }
+
+    InstanceStarted started(UUID operation, int second, int port, Integer previousPort) {
+        return InstanceStarted.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setHostName("localhost").setPort(port).setPreviousPort(previousPort)
+                .build();
+    }
+
+    StartFailed startFailed(UUID operation, int second, String message) {
+        return StartFailed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setReason(StartFailureReason.PORTS_EXHAUSTED).setMessage(message)
                 .build();
     }
 

@@ -14,6 +14,8 @@ import dev.dbcloud.events.MigrateRequested;
 import dev.dbcloud.events.Migration;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.StartRequested;
+import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import dev.dbcloud.gateway.idempotency.IdempotentRequests;
 import dev.dbcloud.gateway.idempotency.RequestFingerprint;
@@ -122,6 +124,28 @@ public class InstanceCommands {
             command.setDatabase(request.name());
             return publish(tenant, operations.accept(tenant, name, "CREATE_DATABASE"), command);
         });
+    }
+
+    /** Stops a local instance's server; its data and port stay until a start. */
+    @Transactional
+    public OperationView stop(String tenant, String idempotencyKey, String name) {
+        return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("stop", name),
+                () -> switchLocal(tenant, name, "STOP", new StopRequested()));
+    }
+
+    /** Starts a local instance's server, moving it to a free port if another program holds its own. */
+    @Transactional
+    public OperationView start(String tenant, String idempotencyKey, String name) {
+        return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("start", name),
+                () -> switchLocal(tenant, name, "START", new StartRequested()));
+    }
+
+    private OperationView switchLocal(String tenant, String name, String type, SpecificRecordBase command) {
+        if (current(tenant, name).linked()) {
+            throw new ConflictException("INSTANCE_IS_LINKED",
+                    "Instance " + name + " is linked: its server is yours to start and stop where it runs.");
+        }
+        return publish(tenant, operations.accept(tenant, name, type), command);
     }
 
     /** Runs an application's migrations on its database of the instance, creating the database if missing. */

@@ -15,6 +15,8 @@ import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.StartRequested;
+import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import dev.dbcloud.gateway.GatewayIntegrationTest;
 import dev.dbcloud.messaging.outbox.Outbox;
@@ -177,6 +179,37 @@ class InstanceCommandsTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void stopAndStartBecomeCommandsAndALinkedInstanceIsRefused() throws Exception {
+        String name = uniqueName();
+        provision(name, null);
+
+        HttpResponse<String> stop = send("POST", "/v1/instances/" + name + "/stop", null);
+        HttpResponse<String> start = send("POST", "/v1/instances/" + name + "/start", null);
+
+        assertThat(stop.statusCode()).isEqualTo(202);
+        assertThat(stop.body()).contains("\"type\":\"STOP\"");
+        assertThat(start.statusCode()).isEqualTo(202);
+        assertThat(start.body()).contains("\"type\":\"START\"");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(recorder.events(Topics.INSTANCE_COMMANDS, StopRequested.class,
+                    c -> c.getInstanceName().equals(name)))
+                    .singleElement().extracting(StopRequested::getOperationId).isEqualTo(operationId(stop));
+            assertThat(recorder.events(Topics.INSTANCE_COMMANDS, StartRequested.class,
+                    c -> c.getInstanceName().equals(name)))
+                    .singleElement().extracting(StartRequested::getOperationId).isEqualTo(operationId(start));
+        });
+
+        String linked = uniqueName();
+        assertThat(send("POST", "/v1/linked-instances", """
+                {"name": "%s", "hostName": "10.0.0.7", "port": 5432, "adminRole": "owner", "password": "secret"}"""
+                .formatted(linked)).statusCode()).isEqualTo(202);
+        HttpResponse<String> stopLinked = send("POST", "/v1/instances/" + linked + "/stop", null);
+        assertThat(stopLinked.statusCode()).isEqualTo(409);
+        assertThat(stopLinked.body()).contains("\"code\":\"INSTANCE_IS_LINKED\"");
+        assertThat(commandsFor(linked, StopRequested.class)).isZero();
+    }
+
+    @Test
     void aPasswordResetBreakingTheRulesIsRefused() throws Exception {
         String name = uniqueName();
         provision(name, null);
@@ -198,6 +231,8 @@ class InstanceCommandsTest extends GatewayIntegrationTest {
         assertThat(send("POST", "/v1/instances/" + name + "/databases", "{\"name\": \"shop\"}").statusCode())
                 .isEqualTo(404);
         assertThat(send("DELETE", "/v1/linked-instances/" + name, null).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/v1/instances/" + name + "/stop", null).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/v1/instances/" + name + "/start", null).statusCode()).isEqualTo(404);
         assertThat(jdbc.sql("SELECT count(*) FROM operations WHERE instance_name = ?").param(name)
                 .query(Long.class).single()).isZero();
     }

@@ -9,6 +9,8 @@ import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceStarted;
+import dev.dbcloud.events.InstanceStopped;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.LinkFailed;
 import dev.dbcloud.events.LinkRequested;
@@ -20,6 +22,10 @@ import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.StartFailed;
+import dev.dbcloud.events.StartRequested;
+import dev.dbcloud.events.StopFailed;
+import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,10 +51,12 @@ public final class EventCatalog {
     public static final List<Class<? extends SpecificRecordBase>> TYPES = List.of(
             ProvisionRequested.class, DestroyRequested.class, PasswordResetRequested.class,
             LinkRequested.class, UnlinkRequested.class, CreateDatabaseRequested.class, MigrateRequested.class,
+            StopRequested.class, StartRequested.class,
             InstanceProvisioned.class, ProvisionFailed.class, InstanceDestroyed.class, DestroyFailed.class,
             PasswordReset.class, PasswordResetFailed.class, InstanceLinked.class, LinkFailed.class,
             InstanceUnlinked.class, InstanceHealthChanged.class, DatabaseCreated.class, DatabaseCreationFailed.class,
-            MigrationSucceeded.class, MigrationFailed.class);
+            MigrationSucceeded.class, MigrationFailed.class, InstanceStopped.class, StopFailed.class,
+            InstanceStarted.class, StartFailed.class);
 
     /** The released earlier versions of a record's schema, oldest first. */
     public static List<Schema> history(Class<? extends SpecificRecordBase> type) {

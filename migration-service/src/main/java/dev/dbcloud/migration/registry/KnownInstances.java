@@ -5,6 +5,7 @@ import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceStarted;
 import java.nio.ByteBuffer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,6 +46,18 @@ public class KnownInstances {
     public void linked(InstanceLinked event) {
         announce(EventMetadata.of(event), KnownInstance.Driver.LINKED, event.getHostName(), event.getPort(),
                 event.getAdminRole(), event.getAdminRole(), event.getControlPasswordCiphertext());
+    }
+
+    /**
+     * A start may have moved the instance's server to another port: the incarnation live when it happened is
+     * reached there from now on. Events about one instance arrive in order, so the latest start wins.
+     */
+    public void started(InstanceStarted event) {
+        EventMetadata start = EventMetadata.of(event);
+        live(start.instance()).filter(instance -> !instance.announcedAt().isAfter(start.occurredAt()))
+                .ifPresent(instance -> jdbc.sql("UPDATE known_instances SET host_name = ?, port = ? WHERE operation_id = ?")
+                        .params(event.getHostName(), event.getPort(), instance.operationId())
+                        .update());
     }
 
     /** Records a destroy or an unlink; it ends every incarnation of the name announced before it happened. */

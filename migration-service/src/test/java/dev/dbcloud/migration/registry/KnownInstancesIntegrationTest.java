@@ -7,6 +7,7 @@ import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceStarted;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.MigrateRequested;
 import dev.dbcloud.events.MigrationFailed;
@@ -35,6 +36,28 @@ class KnownInstancesIntegrationTest extends MigrationServiceIntegrationTest {
         assertThat(known.controlRole()).isEqualTo("dbosadmin");
         assertThat(known.ownerRole()).isEqualTo(OWNER);
         assertThat(cipher.decrypt(instance, known.controlPasswordCiphertext())).isEqualTo(CONTROL_PASSWORD);
+    }
+
+    @Test
+    void followsAnInstanceThatAStartMovedToAnotherPort() {
+        InstanceRef instance = new InstanceRef(uniqueTenant(), "orders");
+        Instant provisionedAt = Instant.now().minusSeconds(60);
+        InstanceProvisioned provisioned = provisioned(instance, provisionedAt);
+        publish(provisioned);
+        awaitKnown(instance);
+
+        publish(InstanceStarted.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(UUID.randomUUID().toString())
+                .setTenant(instance.tenant())
+                .setInstanceName(instance.name())
+                .setOccurredAt(provisionedAt.plusSeconds(10))
+                .setHostName("localhost")
+                .setPort(provisioned.getPort() + 7)
+                .setPreviousPort(provisioned.getPort())
+                .build());
+
+        await().atMost(BOUND).until(() -> knownInstances.live(instance).orElseThrow().port() == provisioned.getPort() + 7);
     }
 
     @Test

@@ -8,7 +8,12 @@ import java.util.OptionalLong;
  */
 public interface InstanceDriver {
 
-    /** Makes the server exist, run, and accept the admin user with the given SCRAM verifier. */
+    /**
+     * Makes the server exist, run, and accept the admin user with the given SCRAM verifier.
+     *
+     * @throws PortTakenException when another program holds the spec's port; called again with another port, it
+     *         goes on with the same data
+     */
     Endpoint provision(InstanceSpec spec);
 
     /**
@@ -17,7 +22,12 @@ public interface InstanceDriver {
      */
     void recoverAfterCrash();
 
-    /** Starts the server of an instance that should run, if it does not. */
+    /**
+     * Starts the server of an instance that should run, if it does not, on the spec's port (which may differ from
+     * the port it had before).
+     *
+     * @throws PortTakenException when the server is not running and another program holds that port
+     */
     void ensureRunning(InstanceSpec spec);
 
     /** Stops the server, if it runs; its data stays. */

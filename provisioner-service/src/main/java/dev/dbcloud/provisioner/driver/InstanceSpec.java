@@ -10,6 +10,11 @@ import java.nio.file.Path;
 public record InstanceSpec(InstanceRef instance, String adminUsername, String passwordVerifier,
         String controlPassword, int port, Path dataDirectory) {
 
+    /** The same instance, placed on another port. */
+    public InstanceSpec onPort(int newPort) {
+        return new InstanceSpec(instance, adminUsername, passwordVerifier, controlPassword, newPort, dataDirectory);
+    }
+
     @Override
     public String toString() {
         return "InstanceSpec[" + instance + ", port " + port + ", " + dataDirectory + "]";

@@ -26,7 +26,8 @@ public class LocalPorts {
         return -1;
     }
 
-    private static boolean isBindable(int port) {
+    /** Whether nothing on this host listens on the port, on the loopback address the control plane uses. */
+    static boolean isBindable(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.PortTakenException;
 import dev.dbcloud.provisioner.driver.ServerLogin;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
@@ -46,6 +47,7 @@ class LocalServerDriver implements InstanceDriver {
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(LocalServerDriver.class);
+    private static final java.util.regex.Pattern PORT_LINE = java.util.regex.Pattern.compile("(?m)^port = \\d+$");
     private static final String PG_HBA = """
             # Managed by dbcloud: password logins over TCP only, SCRAM-SHA-256 only.
             host    all     all     0.0.0.0/0       scram-sha-256
@@ -110,10 +112,20 @@ class LocalServerDriver implements InstanceDriver {
             if (isRunning(spec.dataDirectory())) {
                 return;
             }
-            run(List.of(bin("pg_ctl"), "-D", spec.dataDirectory().toString(),
+            if (!LocalPorts.isBindable(spec.port())) {
+                throw new PortTakenException(spec.port());
+            }
+            configurePort(spec.dataDirectory(), spec.port());
+            Result started = exec(List.of(bin("pg_ctl"), "-D", spec.dataDirectory().toString(),
                     "-l", spec.dataDirectory().resolve("server.log").toString(),
-                    "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"),
-                    "start the server");
+                    "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"));
+            if (started.exitCode() != 0) {
+                // Another program may have bound the port between the check above and the server's bind.
+                if (!isRunning(spec.dataDirectory()) && !LocalPorts.isBindable(spec.port())) {
+                    throw new PortTakenException(spec.port());
+                }
+                throw new DriverException("could not start the server: " + started.output().strip());
+            }
         }
         log.info("Started PostgreSQL for {} on port {}", spec.instance(), spec.port());
     }
@@ -216,6 +228,30 @@ class LocalServerDriver implements InstanceDriver {
                     log.warn("Could not delete a temporary password file {}", passwordFile);
                 }
             }
+        }
+    }
+
+    /**
+     * Points the server's configuration at the port the control plane gave it: the {@code port} line dbcloud wrote
+     * into {@code postgresql.conf} (initdb's own is commented out), rewritten when the instance moved.
+     */
+    private static void configurePort(Path data, int port) {
+        Path configuration = data.resolve("postgresql.conf");
+        try {
+            String text = Files.readString(configuration);
+            String placed = PORT_LINE.matcher(text).replaceAll("port = " + port);
+            if (!placed.equals(text)) {
+                Path next = data.resolve("postgresql.conf.next");
+                Files.writeString(next, placed);
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(next,
+                        StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+                Files.move(next, configuration, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                log.info("Moved the server in {} to port {}", data, port);
+            }
+        } catch (IOException e) {
+            throw new DriverException("cannot configure the server's port: " + e.getMessage(), e);
         }
     }
 

@@ -163,9 +163,12 @@ class HealthWatch implements SmartLifecycle {
         }
     }
 
+    /** The way out when the instance's port is taken: a start command moves it. */
+    static final String MOVE_HINT = "starting the instance (dbcloud db start) moves it to a free port";
+
     static String foreign(int port) {
         return "another PostgreSQL server answers on port " + port + ", not this instance's: another program holds "
-                + "the instance's port";
+                + "the instance's port; " + MOVE_HINT;
     }
 
     /** What a user can act on, from the SQLSTATE of the failed login; it becomes the instance's status reason. */
@@ -174,7 +177,7 @@ class HealthWatch implements SmartLifecycle {
         return switch (state) {
             case "08001", "08004" -> "nothing accepts connections on port " + port + "; its server is not running";
             case "28P01", "28000" -> "the program on port " + port + " refuses dbcloud's control login (SQLSTATE "
-                    + state + "): another program may hold the instance's port";
+                    + state + "): another program may hold the instance's port; " + MOVE_HINT;
             case "57P03" -> "the server on port " + port + " is starting or shutting down";
             default -> "the server on port " + port + " does not accept connections (SQLSTATE " + state + ")";
         };

@@ -18,7 +18,7 @@ record ProvisionedInstance(UUID operationId, InstanceRef instance, Driver driver
         int port, Path dataDirectory, byte[] controlPasswordCiphertext, String hostName, String failureReason,
         String failureMessage, UUID destroyedBy, InstanceHealth health) {
 
-    enum Status { PROVISIONING, AVAILABLE, FAILED, DESTROYING, DESTROYED }
+    enum Status { PROVISIONING, AVAILABLE, STOPPED, FAILED, DESTROYING, DESTROYED }
 
     enum Driver { LOCAL, LINKED }
 

@@ -66,6 +66,40 @@ class ProvisionedInstances {
                 .param(operationId).query(Integer.class).optional().isPresent();
     }
 
+    /**
+     * Locks a local instance's row that a start or stop may act on (AVAILABLE or STOPPED) until the transaction
+     * ends; false when it is neither any more.
+     */
+    boolean lockSwitchable(UUID operationId) {
+        return jdbc.sql("SELECT 1 FROM instances WHERE operation_id = ? AND driver = 'LOCAL' "
+                        + "AND status IN ('AVAILABLE', 'STOPPED') FOR UPDATE")
+                .param(operationId).query(Integer.class).optional().isPresent();
+    }
+
+    /**
+     * Gives an instance whose server is not running another port (its old one is taken by another program); the
+     * unique index on live local ports turns a race with another provisioning into a DuplicateKeyException.
+     */
+    void movePort(UUID operationId, int port) {
+        jdbc.sql("UPDATE instances SET port = ?, updated_at = ? "
+                        + "WHERE operation_id = ? AND status IN ('PROVISIONING', 'AVAILABLE', 'STOPPED')")
+                .params(port, OffsetDateTime.now(clock), operationId).update();
+    }
+
+    /** The server was stopped on purpose: nothing starts or checks it until a start. */
+    void markStopped(UUID operationId) {
+        jdbc.sql("UPDATE instances SET status = 'STOPPED', updated_at = ? "
+                        + "WHERE operation_id = ? AND status IN ('AVAILABLE', 'STOPPED')")
+                .params(OffsetDateTime.now(clock), operationId).update();
+    }
+
+    /** The server was started on purpose and accepts connections. */
+    void markStarted(UUID operationId) {
+        jdbc.sql("UPDATE instances SET status = 'AVAILABLE', health = 'AVAILABLE', updated_at = ? "
+                        + "WHERE operation_id = ? AND status IN ('AVAILABLE', 'STOPPED')")
+                .params(OffsetDateTime.now(clock), operationId).update();
+    }
+
     boolean isLive(InstanceRef instance) {
         return live(instance).isPresent();
     }
@@ -104,7 +138,7 @@ class ProvisionedInstances {
     /** Claims a live instance for a destroy operation, before its server stops. */
     void markDestroying(UUID operationId, UUID destroyOperationId) {
         jdbc.sql("UPDATE instances SET status = 'DESTROYING', destroyed_by = ?, updated_at = ? "
-                        + "WHERE operation_id = ? AND status IN ('PROVISIONING', 'AVAILABLE', 'FAILED')")
+                        + "WHERE operation_id = ? AND status IN ('PROVISIONING', 'AVAILABLE', 'STOPPED', 'FAILED')")
                 .params(destroyOperationId, OffsetDateTime.now(clock), operationId).update();
     }
 

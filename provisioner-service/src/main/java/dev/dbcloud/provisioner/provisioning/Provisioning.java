@@ -14,12 +14,15 @@ import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.PortTakenException;
 import dev.dbcloud.provisioner.local.LocalPorts;
 import dev.dbcloud.provisioner.local.LocalServerProperties;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Provisioning {
 
+    /** How many ports a provisioning tries when other programs take the ones it picked. */
+    static final int PORT_ATTEMPTS = 5;
     private static final Logger log = LoggerFactory.getLogger(Provisioning.class);
 
     private final ProvisionedInstances instances;
@@ -124,9 +129,8 @@ public class Provisioning {
     }
 
     private void run(ProvisionedInstance instance, String passwordVerifier) {
-        InstanceSpec spec = access.spec(instance, passwordVerifier);
         try {
-            Endpoint endpoint = driver.provision(spec);
+            Endpoint endpoint = provisionOnAFreePort(instance, access.spec(instance, passwordVerifier));
             transactions.executeWithoutResult(tx -> {
                 instances.markAvailable(instance.operationId(), endpoint.hostName());
                 outbox.append(Topics.INSTANCE_EVENTS, provisioned(instances.byOperation(instance.operationId()).orElseThrow()));
@@ -141,6 +145,47 @@ public class Provisioning {
                 outbox.append(Topics.INSTANCE_EVENTS, failed(instance.operationId(), instance.instance(),
                         ProvisionFailureReason.DRIVER_ERROR, message));
             });
+        }
+    }
+
+    /**
+     * Provisions on the instance's port, or, when another program took it after it was picked (two stacks on one
+     * host, say), on the next free one: the row moves with it, so the port is never handed out twice.
+     */
+    private Endpoint provisionOnAFreePort(ProvisionedInstance instance, InstanceSpec spec) {
+        Set<Integer> taken = new HashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return driver.provision(spec);
+            } catch (PortTakenException e) {
+                taken.add(spec.port());
+                if (attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                spec = spec.onPort(movePort(instance, taken));
+                log.info("Port {} was taken meanwhile; provisioning {} on port {}", e.port(), instance.instance(),
+                        spec.port());
+            }
+        }
+    }
+
+    /** Records a free port for the instance, none of {@code taken}; retries when a concurrent claim takes it first. */
+    private int movePort(ProvisionedInstance instance, Set<Integer> taken) {
+        for (int attempt = 1; ; attempt++) {
+            Set<Integer> inUse = instances.localPortsInUse();
+            inUse.addAll(taken);
+            int port = ports.allocate(inUse);
+            if (port < 0) {
+                throw new DriverException("no free port is left in the configured range");
+            }
+            try {
+                transactions.executeWithoutResult(tx -> instances.movePort(instance.operationId(), port));
+                return port;
+            } catch (DuplicateKeyException raced) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw new DriverException("could not claim a free port");
+                }
+            }
         }
     }
 

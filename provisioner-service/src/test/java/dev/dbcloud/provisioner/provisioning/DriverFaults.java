@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * Lets a test make the real local driver fail where no real fault is at hand (the tests run as root, which no
- * file permission stops): destroying an instance named in {@link #failingDestroys} fails before anything is done.
+ * file permission stops): destroying an instance named in {@link #failingDestroys} fails before anything is done;
+ * provisioning one named in {@link #portTakenAtProvision} finds its port taken.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class DriverFaults {
@@ -23,12 +24,27 @@ class DriverFaults {
     /** Instances whose port another server answers on, as far as the health watch can tell. */
     static final Set<String> foreignServers = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Instances whose first port another program binds right before their server starts, as a second stack on the
+     * same host might; the sockets stay open until the test closes them.
+     */
+    static final Set<String> portTakenAtProvision = ConcurrentHashMap.newKeySet();
+    static final java.util.List<java.net.ServerSocket> takenPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Bean
     @Primary
     InstanceDriver faultInjectingDriver(@Qualifier("localServerDriver") InstanceDriver local) {
         return new InstanceDriver() {
             @Override
             public Endpoint provision(InstanceSpec spec) {
+                if (portTakenAtProvision.remove(spec.instance().name())) {
+                    try {
+                        takenPorts.add(new java.net.ServerSocket(spec.port(), 1,
+                                java.net.InetAddress.getLoopbackAddress()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
                 return local.provision(spec);
             }
 

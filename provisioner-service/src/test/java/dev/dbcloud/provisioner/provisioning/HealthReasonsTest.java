@@ -12,7 +12,8 @@ class HealthReasonsTest {
         assertThat(HealthWatch.why(15432, "08001"))
                 .isEqualTo("nothing accepts connections on port 15432; its server is not running");
         assertThat(HealthWatch.why(15432, "28P01")).isEqualTo("the program on port 15432 refuses dbcloud's control "
-                + "login (SQLSTATE 28P01): another program may hold the instance's port");
+                + "login (SQLSTATE 28P01): another program may hold the instance's port; starting the instance "
+                + "(dbcloud db start) moves it to a free port");
         assertThat(HealthWatch.why(15432, "57P03")).isEqualTo("the server on port 15432 is starting or shutting down");
         assertThat(HealthWatch.why(15432, "53300"))
                 .isEqualTo("the server on port 15432 does not accept connections (SQLSTATE 53300)");

@@ -17,6 +17,9 @@ import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetFailureReason;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.StopFailed;
+import dev.dbcloud.events.StopFailureReason;
+import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -100,12 +103,16 @@ class LinkingIntegrationTest extends AbstractProvisionerIntegrationTest {
         PasswordResetRequested reset = ResettingPasswordsIntegrationTest.resetCommand(link.getTenant(), "theirs",
                 "a-password-to-refuse");
         DestroyRequested destroy = DestroyingIntegrationTest.destroyCommand(link.getTenant(), "theirs");
+        StopRequested stop = StartingAndStoppingIntegrationTest.stopCommand(link.getTenant(), "theirs");
         send(reset);
         send(destroy);
+        send(stop);
 
         assertThat(awaitOutcome(PasswordResetFailed.class, reset.getOperationId()).getReason())
                 .isEqualTo(PasswordResetFailureReason.DRIVER_ERROR);
         awaitOutcome(DestroyFailed.class, destroy.getOperationId());
+        assertThat(awaitOutcome(StopFailed.class, stop.getOperationId()).getReason())
+                .isEqualTo(StopFailureReason.WRONG_DRIVER);
         assertThat(status(link.getOperationId())).isEqualTo("AVAILABLE");
         try (Connection connection = login(usersPort, "owner", OWNER_PASSWORD)) {
             assertThat(connection.isValid(5)).isTrue();

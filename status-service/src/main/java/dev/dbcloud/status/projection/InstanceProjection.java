@@ -13,12 +13,18 @@ import dev.dbcloud.events.LinkFailed;
 import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.InstanceStarted;
+import dev.dbcloud.events.InstanceStopped;
+import dev.dbcloud.events.StartFailed;
+import dev.dbcloud.events.StartRequested;
+import dev.dbcloud.events.StopFailed;
+import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import org.springframework.stereotype.Component;
 
 /**
- * Projects an instance's lifecycle (provisioning or linking, destroying or unlinking, health) onto its row and its
- * operations' rows.
+ * Projects an instance's lifecycle (provisioning or linking, stopping and starting, destroying or unlinking, health)
+ * onto its row and its operations' rows.
  */
 @Component
 class InstanceProjection {
@@ -114,6 +120,38 @@ class InstanceProjection {
             operations.succeeded(event, OperationType.UNLINK);
             instances.destroyed(event);
         });
+    }
+
+    void stopRequested(StopRequested command) {
+        timeline.applyOnce(command, event -> operations.requested(event, OperationType.STOP));
+    }
+
+    void stopped(InstanceStopped outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.succeeded(event, OperationType.STOP);
+            instances.stopped(event);
+        });
+    }
+
+    void stopFailed(StopFailed outcome) {
+        timeline.applyOnce(outcome, event ->
+                operations.failed(event, OperationType.STOP, outcome.getReason(), outcome.getMessage()));
+    }
+
+    void startRequested(StartRequested command) {
+        timeline.applyOnce(command, event -> operations.requested(event, OperationType.START));
+    }
+
+    void started(InstanceStarted outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.succeeded(event, OperationType.START);
+            instances.started(event, outcome.getHostName(), outcome.getPort());
+        });
+    }
+
+    void startFailed(StartFailed outcome) {
+        timeline.applyOnce(outcome, event ->
+                operations.failed(event, OperationType.START, outcome.getReason(), outcome.getMessage()));
     }
 
     /** UNKNOWN health says nothing new; the event still joins the timeline. */

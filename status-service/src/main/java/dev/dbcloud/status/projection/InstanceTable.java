@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The moves an {@code instances} row can make, each one conditional statement that only goes forward:
- * {@code PROVISIONING -> AVAILABLE <-> UNAVAILABLE}, {@code PROVISIONING -> FAILED}, and from any state but
+ * {@code PROVISIONING -> AVAILABLE <-> UNAVAILABLE}, {@code AVAILABLE|UNAVAILABLE <-> STOPPED} (on request),
+ * {@code PROVISIONING -> FAILED}, and from any state but
  * DESTROYED to {@code DESTROYING}, to {@code DESTROYED}, or (a failed destroy) to {@code FAILED}. Linking a server
  * the user runs moves its row as provisioning does, unlinking it as destroying does. The one move back: an instance
  * FAILED only because its provisioning timed out (see {@link OperationTimeouts}) becomes AVAILABLE when the late
@@ -132,6 +133,30 @@ class InstanceTable {
     /** Destroying failed: the instance may be half torn down, so it is FAILED, whatever it was before. */
     void destroyFailed(EventMetadata outcome) {
         moveCurrent(outcome, "FAILED", "status <> 'FAILED'");
+    }
+
+    /** The server was stopped on request: a running instance becomes STOPPED; health reports leave it so. */
+    void stopped(EventMetadata outcome) {
+        moveCurrent(outcome, "STOPPED", "status IN ('AVAILABLE', 'UNAVAILABLE')");
+    }
+
+    /**
+     * The server was started on request, perhaps on a new port: a running or stopped instance becomes AVAILABLE
+     * there, and health reports older than the start no longer apply.
+     */
+    void started(EventMetadata outcome, String hostName, int port) {
+        jdbc.sql("""
+                        UPDATE instances
+                           SET status = 'AVAILABLE', status_reason = NULL, host_name = :hostName, port = :port,
+                               health_changed_at = :at, updated_at = GREATEST(updated_at, :at)
+                         WHERE tenant = :tenant AND name = :name AND status IN ('AVAILABLE', 'UNAVAILABLE', 'STOPPED')
+                        """)
+                .param("hostName", hostName)
+                .param("port", port)
+                .param("at", timestamp(outcome.occurredAt()))
+                .param("tenant", outcome.instance().tenant())
+                .param("name", outcome.instance().name())
+                .update();
     }
 
     /**

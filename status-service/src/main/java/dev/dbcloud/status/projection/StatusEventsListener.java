@@ -21,6 +21,12 @@ import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.InstanceStarted;
+import dev.dbcloud.events.InstanceStopped;
+import dev.dbcloud.events.StartFailed;
+import dev.dbcloud.events.StartRequested;
+import dev.dbcloud.events.StopFailed;
+import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -104,6 +110,36 @@ class StatusEventsListener {
     @KafkaHandler
     void on(InstanceHealthChanged fact) {
         instances.healthChanged(fact);
+    }
+
+    @KafkaHandler
+    void on(StopRequested command) {
+        instances.stopRequested(command);
+    }
+
+    @KafkaHandler
+    void on(InstanceStopped outcome) {
+        instances.stopped(outcome);
+    }
+
+    @KafkaHandler
+    void on(StopFailed outcome) {
+        instances.stopFailed(outcome);
+    }
+
+    @KafkaHandler
+    void on(StartRequested command) {
+        instances.startRequested(command);
+    }
+
+    @KafkaHandler
+    void on(InstanceStarted outcome) {
+        instances.started(outcome);
+    }
+
+    @KafkaHandler
+    void on(StartFailed outcome) {
+        instances.startFailed(outcome);
     }
 
     @KafkaHandler

@@ -78,6 +78,20 @@ class InstanceController {
         return Accepted.of(commands.resetPassword(caller.tenant(), idempotencyKey, name, request));
     }
 
+    /** Stops the instance's server; its data stays, and nothing starts it again until a start. */
+    @PostMapping("/v1/instances/{name}/stop")
+    ResponseEntity<OperationView> stop(Caller caller, @PathVariable String name,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
+        return Accepted.of(commands.stop(caller.tenant(), idempotencyKey, name));
+    }
+
+    /** Starts the instance's server; when another program holds its port, it moves to a free one. */
+    @PostMapping("/v1/instances/{name}/start")
+    ResponseEntity<OperationView> start(Caller caller, @PathVariable String name,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
+        return Accepted.of(commands.start(caller.tenant(), idempotencyKey, name));
+    }
+
     @DeleteMapping("/v1/instances/{name}")
     ResponseEntity<OperationView> destroy(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {

@@ -5,6 +5,7 @@ import dev.dbcloud.common.Topics;
 import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceStarted;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.migration.registry.KnownInstances;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -39,6 +40,11 @@ class InstanceEventsListener {
     @KafkaHandler
     void on(InstanceLinked event) {
         instances.linked(event);
+    }
+
+    @KafkaHandler
+    void on(InstanceStarted event) {
+        instances.started(event);
     }
 
     @KafkaHandler

@@ -6,6 +6,8 @@ import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.StartRequested;
+import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import dev.dbcloud.messaging.InvalidRecordException;
 import dev.dbcloud.provisioner.provisioning.CreatingDatabases;
@@ -13,6 +15,7 @@ import dev.dbcloud.provisioner.provisioning.Destroying;
 import dev.dbcloud.provisioner.provisioning.Linking;
 import dev.dbcloud.provisioner.provisioning.Provisioning;
 import dev.dbcloud.provisioner.provisioning.ResettingPasswords;
+import dev.dbcloud.provisioner.provisioning.StartingAndStopping;
 import dev.dbcloud.provisioner.provisioning.Unlinking;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.springframework.kafka.annotation.KafkaHandler;
@@ -30,15 +33,18 @@ class InstanceCommandListener {
     private final CreatingDatabases creatingDatabases;
     private final Linking linking;
     private final Unlinking unlinking;
+    private final StartingAndStopping startingAndStopping;
 
     InstanceCommandListener(Provisioning provisioning, Destroying destroying, ResettingPasswords resettingPasswords,
-            CreatingDatabases creatingDatabases, Linking linking, Unlinking unlinking) {
+            CreatingDatabases creatingDatabases, Linking linking, Unlinking unlinking,
+            StartingAndStopping startingAndStopping) {
         this.provisioning = provisioning;
         this.destroying = destroying;
         this.resettingPasswords = resettingPasswords;
         this.creatingDatabases = creatingDatabases;
         this.linking = linking;
         this.unlinking = unlinking;
+        this.startingAndStopping = startingAndStopping;
     }
 
     @KafkaHandler
@@ -69,6 +75,16 @@ class InstanceCommandListener {
     @KafkaHandler
     void on(UnlinkRequested command) {
         unlinking.unlink(command);
+    }
+
+    @KafkaHandler
+    void on(StopRequested command) {
+        startingAndStopping.stop(command);
+    }
+
+    @KafkaHandler
+    void on(StartRequested command) {
+        startingAndStopping.start(command);
     }
 
     /** Any other record on this topic breaks the contract; it goes to the dead-letter topic, without retries. */

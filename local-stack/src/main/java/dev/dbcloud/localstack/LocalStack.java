@@ -20,13 +20,16 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -59,7 +62,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path home;
     private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
-    private final List<ConfigurableApplicationContext> services = new java.util.ArrayList<>();
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private String gatewayUrl;
     private Credentials credentials;
     private String kafkaBootstrapServers;
@@ -68,6 +71,9 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> kafkaClientProperties = Map.of();
     private LocalKafka kafka;
     private String kafkaPassword;
+
+    /** How long a stop waits for the services' consumers to finish the records in hand. */
+    static final Duration CONSUMERS_STOP = Duration.ofSeconds(5);
 
     private LocalStack(Path home) {
         this.home = home;
@@ -146,6 +152,10 @@ public final class LocalStack implements AutoCloseable {
         common.put("spring.datasource.username", ControlPlaneAccess.USER);
         common.put("spring.datasource.password", password);
         common.put("spring.main.banner-mode", "off");
+        // After kill -9, the next start's consumers wait for the killed ones' sessions to expire before they get
+        // the partitions: 10 seconds rather than Kafka's 45.
+        common.put("spring.kafka.consumer.properties.session.timeout.ms", 10_000);
+        common.put("spring.kafka.consumer.heartbeat-interval", "3s");
         // Each service's actuator on a free port of its own; all but health, info and prometheus need the admin key.
         common.put("management.server.port", 0);
         common.put("management.server.address", LOOPBACK);
@@ -333,13 +343,31 @@ public final class LocalStack implements AutoCloseable {
 
     /** Every service stops consuming; each finishes the record in hand and leaves its consumer groups. */
     synchronized void stopConsumers() {
+        List<KafkaListenerEndpointRegistry> registries = new ArrayList<>();
         for (ConfigurableApplicationContext service : services) {
             try {
-                service.getBeansOfType(KafkaListenerEndpointRegistry.class).values()
-                        .forEach(KafkaListenerEndpointRegistry::stop);
+                registries.addAll(service.getBeansOfType(KafkaListenerEndpointRegistry.class).values());
             } catch (RuntimeException e) {
                 log.warn("While stopping the consumers of {}: {}", service.getId(), e.toString());
             }
+        }
+        // All side by side: a stop takes as long as the slowest record in hand, not the sum of them.
+        CountDownLatch stopped = new CountDownLatch(registries.size());
+        for (KafkaListenerEndpointRegistry registry : registries) {
+            try {
+                registry.stop(stopped::countDown);
+            } catch (RuntimeException e) {
+                stopped.countDown();
+                log.warn("While stopping consumers: {}", e.toString());
+            }
+        }
+        try {
+            if (!stopped.await(CONSUMERS_STOP.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("Some consumers did not stop within {} s; what they were doing resumes at the next start",
+                        CONSUMERS_STOP.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

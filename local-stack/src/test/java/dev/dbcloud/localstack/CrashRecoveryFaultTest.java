@@ -2,18 +2,15 @@ package dev.dbcloud.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.dbcloud.localstack.ChildStack.delete;
+import static dev.dbcloud.localstack.ChildStack.get;
+import static dev.dbcloud.localstack.ChildStack.operationId;
+import static dev.dbcloud.localstack.ChildStack.post;
+import static dev.dbcloud.localstack.ChildStack.postgresServersOn;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.common.Credentials;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,10 +18,7 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
@@ -41,13 +35,12 @@ import org.junit.jupiter.api.Test;
 @Tag("faults")
 class CrashRecoveryFaultTest {
 
-    private static final Duration START = Duration.ofSeconds(120);
     private static final String PASSWORD = "crash-Pr00f-pass";
-    private static final Pattern OPERATION = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
-    private static final int IN_FLIGHT = 8;
-    private static final int STOPPED = 5;
+    /** In flight when the stack is stopped or killed: 20 provisions and 5 destroys. */
+    private static final int PROVISIONED = 20;
+    private static final int DESTROYED = 5;
+    private static final Duration GRACEFUL_STOP = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private Path home;
     private Process child;
 
@@ -70,31 +63,39 @@ class CrashRecoveryFaultTest {
 
     @Test
     void sigtermStopsEverythingAndKillMinusNineLeavesNothingTheNextStartCannotHandle() throws Exception {
-        // A first run, stopped with SIGTERM: every server it started stops with it.
+        // A first run: instances to keep and to destroy later.
         child = startStack();
         Credentials credentials = Credentials.read(home.resolve(Credentials.FILE_NAME));
-        assertThat(finished(credentials, post(credentials, "/v1/instances",
-                "{\"name\":\"crashy\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")))
-                .contains("\"status\":\"SUCCEEDED\"");
-        assertThat(finished(credentials, post(credentials, "/v1/instances",
-                "{\"name\":\"doomed\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")))
-                .contains("\"status\":\"SUCCEEDED\"");
-        assertThat(postgresServersOn(home)).hasSize(3);
-        // Commands accepted, then SIGTERM at once: what was cut off is carried out at the next start.
-        List<String> beforeStop = new ArrayList<>();
-        for (int i = 0; i < STOPPED; i++) {
-            beforeStop.add(operationId(post(credentials, "/v1/instances",
-                    "{\"name\":\"term" + i + "\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")));
+        List<String> setUp = new ArrayList<>(List.of(provision(credentials, "crashy")));
+        for (int i = 0; i < 2 * DESTROYED; i++) {
+            setUp.add(provision(credentials, "doomed" + i));
         }
+        for (String operation : setUp) {
+            assertThat(ChildStack.finished(credentials, operation)).contains("\"status\":\"SUCCEEDED\"");
+        }
+        assertThat(postgresServersOn(home)).hasSize(2 + 2 * DESTROYED);
+        // Commands accepted, then SIGTERM at once: the stack stops within 10 seconds, and what was cut off is
+        // carried out at the next start.
+        List<String> beforeStop = new ArrayList<>();
+        for (int i = 0; i < PROVISIONED; i++) {
+            beforeStop.add(provision(credentials, "term" + i));
+        }
+        for (int i = 0; i < DESTROYED; i++) {
+            beforeStop.add(operationId(delete(credentials, "/v1/instances/doomed" + i)));
+        }
+        long sigterm = System.nanoTime();
         child.destroy();
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+        assertThat(child.waitFor(GRACEFUL_STOP.toSeconds(), TimeUnit.SECONDS)).as("stopped within %s after SIGTERM",
+                GRACEFUL_STOP).isTrue();
+        System.out.printf("The stack stopped %d ms after SIGTERM, with %d commands in flight%n",
+                (System.nanoTime() - sigterm) / 1_000_000, beforeStop.size());
         assertThat(postgresServersOn(home)).as("servers left after SIGTERM").isEmpty();
 
         // A second run finishes what the first left, and is then killed: its servers outlive it.
         child = startStack();
         credentials = Credentials.read(home.resolve(Credentials.FILE_NAME));
         for (String operation : beforeStop) {
-            assertThat(get(credentials, "/v1/operations/" + operation + "?waitSeconds=60").body())
+            assertThat(ChildStack.finished(credentials, operation))
                     .as("operation %s, accepted before SIGTERM", operation).contains("\"status\":\"SUCCEEDED\"");
         }
         assertThatThrownBy(() -> LocalStack.start(home, 0)).as("a second stack on the same home")
@@ -104,11 +105,12 @@ class CrashRecoveryFaultTest {
         assertThat(get(credentials, "/v1/instances/crashy").statusCode()).as("the first stack, unharmed").isEqualTo(200);
         // Commands accepted (202) and the stack killed at once, before most of them are carried out.
         List<String> operations = new ArrayList<>();
-        for (int i = 0; i < IN_FLIGHT; i++) {
-            operations.add(operationId(post(credentials, "/v1/instances",
-                    "{\"name\":\"flight" + i + "\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}")));
+        for (int i = 0; i < PROVISIONED; i++) {
+            operations.add(provision(credentials, "flight" + i));
         }
-        operations.add(operationId(delete(credentials, "/v1/instances/doomed")));
+        for (int i = DESTROYED; i < 2 * DESTROYED; i++) {
+            operations.add(operationId(delete(credentials, "/v1/instances/doomed" + i)));
+        }
         child.destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         List<ProcessHandle> orphans = postgresServersOn(home);
@@ -120,32 +122,32 @@ class CrashRecoveryFaultTest {
             Credentials current = credentials;
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                     get(current, "/v1/instances/crashy").body()).contains("\"status\":\"AVAILABLE\""));
-            String instance = get(credentials, "/v1/instances/crashy").body();
-            int port = Integer.parseInt(instance.replaceAll(".*\"port\":(\\d+).*", "$1"));
-            try (Connection connection = DriverManager.getConnection(
-                    "jdbc:postgresql://localhost:" + port + "/postgres", "carol", PASSWORD)) {
-                assertThat(connection.isValid(5)).isTrue();
-            }
-            // Every command accepted before the kill is carried out after it, once.
+            // Every command accepted before the kill is carried out after it, once; none ends TIMEOUT.
             for (String operation : operations) {
-                assertThat(get(current, "/v1/operations/" + operation + "?waitSeconds=60").body())
-                        .as("operation %s", operation).contains("\"status\":\"SUCCEEDED\"");
+                assertThat(ChildStack.finished(current, operation)).as("operation %s", operation)
+                        .contains("\"status\":\"SUCCEEDED\"");
             }
-            for (int i = 0; i < IN_FLIGHT; i++) {
-                String flight = get(current, "/v1/instances/flight" + i).body();
-                assertThat(flight).contains("\"status\":\"AVAILABLE\"");
-                int flightPort = Integer.parseInt(flight.replaceAll(".*\"port\":(\\d+).*", "$1"));
+            List<String> kept = new ArrayList<>(List.of("crashy"));
+            for (int i = 0; i < PROVISIONED; i++) {
+                kept.add("term" + i);
+                kept.add("flight" + i);
+            }
+            for (String name : kept) {
+                String instance = get(current, "/v1/instances/" + name).body();
+                assertThat(instance).as(name).contains("\"status\":\"AVAILABLE\"");
+                int port = Integer.parseInt(instance.replaceAll(".*\"port\":(\\d+).*", "$1"));
                 try (Connection connection = DriverManager.getConnection(
-                        "jdbc:postgresql://localhost:" + flightPort + "/postgres", "carol", PASSWORD)) {
-                    assertThat(connection.isValid(5)).isTrue();
+                        "jdbc:postgresql://localhost:" + port + "/postgres", "carol", PASSWORD)) {
+                    assertThat(connection.isValid(5)).as(name).isTrue();
                 }
             }
-            assertThat(get(current, "/v1/instances/doomed").statusCode()).isEqualTo(404);
-            List<ProcessHandle> servers = postgresServersOn(home);
-            assertThat(servers).as("one server per data directory: the control plane, crashy and the new ones")
-                    .hasSize(2 + STOPPED + IN_FLIGHT);
+            for (int i = 0; i < 2 * DESTROYED; i++) {
+                assertThat(get(current, "/v1/instances/doomed" + i).statusCode()).isEqualTo(404);
+            }
+            assertThat(postgresServersOn(home)).as("one server per data directory: the control plane's and the kept")
+                    .hasSize(1 + kept.size());
             try (Stream<Path> directories = Files.list(home.resolve("instances"))) {
-                assertThat(directories.toList()).as("data directories").hasSize(1 + STOPPED + IN_FLIGHT);
+                assertThat(directories.toList()).as("data directories").hasSize(kept.size());
             }
             assertThat(Files.readString(home.resolve("control-plane/postmaster.pid")).lines().findFirst().orElseThrow())
                     .as("the control plane runs anew").isNotIn(orphans.stream().map(p -> Long.toString(p.pid())).toList());
@@ -153,73 +155,12 @@ class CrashRecoveryFaultTest {
         assertThat(postgresServersOn(home)).as("servers left after close").isEmpty();
     }
 
-    /** {@code java -cp <this classpath> LocalStack --home ...}, as a user starts it; answers once it is ready. */
+    private static String provision(Credentials credentials, String name) throws Exception {
+        return operationId(post(credentials, "/v1/instances",
+                "{\"name\":\"" + name + "\",\"username\":\"carol\",\"password\":\"" + PASSWORD + "\"}"));
+    }
+
     private Process startStack() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LocalStack.class.getName(), "--home", home.toString(), "--port", "0", "--kafka-port", "0")
-                .redirectErrorStream(true)
-                .start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    output.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "local-stack-output");
-        reader.setDaemon(true);
-        reader.start();
-        await().atMost(START).until(() -> !process.isAlive()
-                || output.stream().anyMatch(line -> line.startsWith("dbcloud is ready")));
-        assertThat(process.isAlive()).as("the stack started; it printed:%n%s",
-                String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size()))).isTrue();
-        return process;
-    }
-
-    /** The PostgreSQL servers (postmasters) whose command line names a directory under {@code home}. */
-    private static List<ProcessHandle> postgresServersOn(Path home) {
-        return ProcessHandle.allProcesses().filter(process -> {
-            try {
-                String commandLine = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"))
-                        .replace('\0', ' ');
-                return commandLine.contains("postgres") && commandLine.contains(" -D " + home)
-                        && !commandLine.contains("pg_ctl");
-            } catch (IOException | UncheckedIOException e) {
-                return false;
-            }
-        }).toList();
-    }
-
-    private String finished(Credentials credentials, HttpResponse<String> accepted) throws Exception {
-        return get(credentials, "/v1/operations/" + operationId(accepted) + "?waitSeconds=60").body();
-    }
-
-    private static String operationId(HttpResponse<String> accepted) {
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        Matcher id = OPERATION.matcher(accepted.body());
-        assertThat(id.find()).isTrue();
-        return id.group(1);
-    }
-
-    private HttpResponse<String> delete(Credentials credentials, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(credentials.url() + path))
-                .header("Authorization", "Bearer " + credentials.apiKey()).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> post(Credentials credentials, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(credentials.url() + path))
-                .header("Authorization", "Bearer " + credentials.apiKey()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(Credentials credentials, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(credentials.url() + path))
-                .header("Authorization", "Bearer " + credentials.apiKey()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ChildStack.start(home);
     }
 }

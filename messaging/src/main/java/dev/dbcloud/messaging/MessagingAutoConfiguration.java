@@ -30,7 +30,9 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
@@ -107,5 +109,15 @@ public class MessagingAutoConfiguration {
         DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, backOff);
         handler.addNotRetryableExceptions(UndecodableRecordException.class, InvalidRecordException.class);
         return handler;
+    }
+
+    /**
+     * A listener container asked to stop finishes the record in hand, not the rest of its poll (up to 500
+     * records): a stop takes seconds, and the records not handled are delivered again at the next start, since
+     * their offsets were never committed.
+     */
+    @Bean
+    ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> dbcloudStopAfterTheRecordInHand() {
+        return container -> container.getContainerProperties().setStopImmediate(true);
     }
 }

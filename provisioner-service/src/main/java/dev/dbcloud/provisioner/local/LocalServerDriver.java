@@ -7,6 +7,8 @@ import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.driver.PortTakenException;
+import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
+import dev.dbcloud.provisioner.driver.ProvisioningStepDone.Step;
 import dev.dbcloud.provisioner.driver.ServerLogin;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import org.apache.commons.io.file.PathUtils;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,8 +63,11 @@ class LocalServerDriver implements InstanceDriver {
     private final java.util.Set<Path> supervised = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Map<Path, Object> starting = new java.util.concurrent.ConcurrentHashMap<>();
 
-    LocalServerDriver(LocalServerProperties properties) {
+    private final ApplicationEventPublisher steps;
+
+    LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps) {
         this.properties = properties;
+        this.steps = steps;
     }
 
     @Override
@@ -69,10 +75,19 @@ class LocalServerDriver implements InstanceDriver {
         if (!InstanceRules.username("adminUsername", spec.adminUsername()).isEmpty()) {
             throw new DriverException("invalid admin username");
         }
-        initialize(spec);
+        if (initialize(spec)) {
+            done(spec, Step.DATA_DIRECTORY_CREATED);
+        }
         ensureRunning(spec);
+        done(spec, Step.SERVER_STARTED);
         createAdminRole(spec);
+        done(spec, Step.ADMIN_ROLE_READY);
         return new Endpoint(properties.hostName(), spec.port());
+    }
+
+    private void done(InstanceSpec spec, Step step) {
+        log.debug("Provisioning {}: {}", spec.instance(), step);
+        steps.publishEvent(new ProvisioningStepDone(spec.instance(), step));
     }
 
     /**
@@ -172,13 +187,31 @@ class LocalServerDriver implements InstanceDriver {
                 properties.startTimeout());
     }
 
+    /** Stops the servers side by side: a stop of the service with many instances takes as long as the slowest. */
     @Override
     public void stopAll() {
-        for (Path data : supervised) {
+        List<Path> servers = List.copyOf(supervised);
+        if (servers.isEmpty()) {
+            return;
+        }
+        java.util.concurrent.ExecutorService stops = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(servers.size(), 16));
+        try {
+            for (Path data : servers) {
+                stops.execute(() -> {
+                    try {
+                        stop(data);
+                    } catch (RuntimeException e) {
+                        log.warn("Could not stop the server in {}: {}", data, e.getMessage());
+                    }
+                });
+            }
+        } finally {
+            stops.shutdown();
             try {
-                stop(data);
-            } catch (RuntimeException e) {
-                log.warn("Could not stop the server in {}: {}", data, e.getMessage());
+                stops.awaitTermination(properties.startTimeout().toSeconds() + 10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         supervised.clear();
@@ -191,11 +224,14 @@ class LocalServerDriver implements InstanceDriver {
         }
     }
 
-    /** Creates the data directory once: initdb into a staging folder, configure it, then rename it into place. */
-    private void initialize(InstanceSpec spec) {
+    /**
+     * Creates the data directory once: initdb into a staging folder, configure it, then rename it into place.
+     * Answers whether it did (false: the directory was there).
+     */
+    private boolean initialize(InstanceSpec spec) {
         Path data = spec.dataDirectory();
         if (Files.isRegularFile(data.resolve("PG_VERSION"))) {
-            return;
+            return false;
         }
         Path staging = staging(data);
         Path passwordFile = null;
@@ -218,6 +254,7 @@ class LocalServerDriver implements InstanceDriver {
                     password_encryption = 'scram-sha-256'
                     """.formatted(spec.port(), properties.listenAddresses()), StandardOpenOption.APPEND);
             Files.move(staging, data);
+            return true;
         } catch (IOException e) {
             throw new DriverException("cannot create the data directory: " + e.getMessage(), e);
         } finally {

@@ -15,6 +15,7 @@ import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.driver.PortTakenException;
+import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.provisioner.local.LocalPorts;
 import dev.dbcloud.provisioner.local.LocalServerProperties;
 import java.nio.ByteBuffer;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -53,10 +55,11 @@ public class Provisioning {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final Path root;
+    private final ApplicationEventPublisher steps;
 
     Provisioning(ProvisionedInstances instances, HandledOperations handled, InstanceDriver driver,
             ServerAccess access, LocalPorts ports, ControlPasswordCipher cipher, Outbox outbox,
-            TransactionTemplate transactions, Clock clock, LocalServerProperties local) {
+            TransactionTemplate transactions, Clock clock, LocalServerProperties local, ApplicationEventPublisher steps) {
         this.instances = instances;
         this.handled = handled;
         this.driver = driver;
@@ -67,24 +70,26 @@ public class Provisioning {
         this.transactions = transactions;
         this.clock = clock;
         this.root = local.root();
+        this.steps = steps;
     }
 
     public void provision(ProvisionRequested command) {
         UUID operationId = UUID.fromString(command.getOperationId());
         InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
-        Optional<ProvisionedInstance> existing = instances.byOperation(operationId);
-        if (existing.isEmpty() && handled.reEmit(operationId)) {
+        if (handled.reEmit(operationId)) {
             return;
         }
+        Optional<ProvisionedInstance> existing = instances.byOperation(operationId);
         ProvisionedInstance instance = existing.orElseGet(() -> claim(operationId, ref, command));
         if (instance == null) {
             return;
         }
         switch (instance.status()) {
+            // Ended before its outcome was recorded among the handled operations (an older version): emit it anew.
             case AVAILABLE -> transactions.executeWithoutResult(tx -> outbox.append(Topics.INSTANCE_EVENTS, provisioned(instance)));
             case FAILED -> transactions.executeWithoutResult(tx -> outbox.append(Topics.INSTANCE_EVENTS,
                     failed(operationId, ref, ProvisionFailureReason.valueOf(instance.failureReason()), instance.failureMessage())));
-            case PROVISIONING -> run(instance, command.getPasswordVerifier());
+            case PROVISIONING -> run(command, instance);
             case DESTROYING, DESTROYED -> log.info("Ignoring a redelivered provisioning of destroyed {}", ref);
         }
     }
@@ -128,12 +133,17 @@ public class Provisioning {
         return null;
     }
 
-    private void run(ProvisionedInstance instance, String passwordVerifier) {
+    /**
+     * Runs the driver, then commits the outcome with the instance's new state, recorded among the handled operations
+     * so a redelivered command re-emits that very record.
+     */
+    private void run(ProvisionRequested command, ProvisionedInstance instance) {
         try {
-            Endpoint endpoint = provisionOnAFreePort(instance, access.spec(instance, passwordVerifier));
+            Endpoint endpoint = provisionOnAFreePort(instance, access.spec(instance, command.getPasswordVerifier()));
             transactions.executeWithoutResult(tx -> {
                 instances.markAvailable(instance.operationId(), endpoint.hostName());
-                outbox.append(Topics.INSTANCE_EVENTS, provisioned(instances.byOperation(instance.operationId()).orElseThrow()));
+                handled.emit(command, instance.operationId(),
+                        provisioned(instances.byOperation(instance.operationId()).orElseThrow()));
             });
             log.info("Provisioned {} on port {}", instance.instance(), endpoint.port());
         } catch (RuntimeException e) {
@@ -142,10 +152,12 @@ public class Provisioning {
             log.warn("Provisioning {} failed: {}", instance.instance(), message);
             transactions.executeWithoutResult(tx -> {
                 instances.markFailed(instance.operationId(), ProvisionFailureReason.DRIVER_ERROR.name(), message);
-                outbox.append(Topics.INSTANCE_EVENTS, failed(instance.operationId(), instance.instance(),
+                handled.emit(command, instance.operationId(), failed(instance.operationId(), instance.instance(),
                         ProvisionFailureReason.DRIVER_ERROR, message));
             });
+            return;
         }
+        steps.publishEvent(new ProvisioningStepDone(instance.instance(), ProvisioningStepDone.Step.OUTCOME_RECORDED));
     }
 
     /**

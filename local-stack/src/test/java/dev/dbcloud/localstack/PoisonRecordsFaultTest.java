@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.common.Topics;
+import dev.dbcloud.common.serde.EventCodec;
+import dev.dbcloud.events.InstanceDestroyed;
+import dev.dbcloud.events.MigrateRequested;
+import dev.dbcloud.events.ProvisionRequested;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -27,14 +32,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Records nobody can read, written to each consumed topic as a broken or hostile producer would: garbage bytes, and
- * Avro's single-object header with a schema fingerprint nobody knows. Each lands in its topic's {@code -dlt} with
+ * Records nobody can read, written to each consumed topic as a broken or hostile producer would: garbage bytes,
+ * Avro's single-object header with a schema fingerprint nobody knows, and a well-formed record whose handlers fail
+ * every time they are retried. Each lands in its topic's {@code -dlt} with
  * its original bytes and the failure's headers, and the services go on: the next command is carried out.
  */
 @Tag("faults")
@@ -43,6 +50,7 @@ class PoisonRecordsFaultTest {
 
     private static final List<String> CONSUMED =
             List.of(Topics.INSTANCE_COMMANDS, Topics.MIGRATION_COMMANDS, Topics.INSTANCE_EVENTS);
+    private static final EventCodec codec = new EventCodec();
     private static LocalStack stack;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -60,7 +68,8 @@ class PoisonRecordsFaultTest {
                 byte[] garbage = ("garbage " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
                 byte[] unknownSchema = ByteBuffer.allocate(2 + 8 + 16).put((byte) 0xC3).put((byte) 0x01)
                         .putLong(ThreadLocalRandom.current().nextLong()).putLong(7).putLong(42).array();
-                for (byte[] value : List.of(garbage, unknownSchema)) {
+                byte[] handlerFails = codec.encode(alwaysFailing(topic));
+                for (byte[] value : List.of(garbage, unknownSchema, handlerFails)) {
                     producer.send(new ProducerRecord<>(topic, "default/poisoned", value)).get();
                     poison.put(topic + " " + HexFormat.of().formatHex(value), value);
                 }
@@ -102,6 +111,31 @@ class PoisonRecordsFaultTest {
                 assertThat(record.headers().lastHeader("kafka_dlt-exception-fqcn")).isNotNull();
             }
         }
+    }
+
+    /**
+     * A well-formed record of a type the topic carries whose operation id is no UUID: every handler of it fails, each
+     * time it is retried.
+     */
+    private static SpecificRecordBase alwaysFailing(String topic) {
+        SpecificRecordBase record = switch (topic) {
+            case Topics.INSTANCE_COMMANDS -> ProvisionRequested.newBuilder().setAdminUsername("alice")
+                    .setPasswordVerifier("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy")
+                    .setEventId("").setOperationId("").setTenant("").setInstanceName("").setOccurredAt(Instant.now())
+                    .build();
+            case Topics.MIGRATION_COMMANDS -> MigrateRequested.newBuilder().setApplication("shop").setAppDbName("shop")
+                    .setMigrations(List.of())
+                    .setEventId("").setOperationId("").setTenant("").setInstanceName("").setOccurredAt(Instant.now())
+                    .build();
+            default -> InstanceDestroyed.newBuilder()
+                    .setEventId("").setOperationId("").setTenant("").setInstanceName("").setOccurredAt(Instant.now())
+                    .build();
+        };
+        record.put("eventId", UUID.randomUUID().toString());
+        record.put("operationId", "not-a-uuid-" + UUID.randomUUID());
+        record.put("tenant", "default");
+        record.put("instanceName", "poisoned");
+        return record;
     }
 
     private HttpResponse<String> send(String key, String method, String path, String body) throws Exception {

@@ -1,9 +1,6 @@
 package dev.dbcloud.gateway;
 
-import dev.dbcloud.common.secrets.ControlPasswordCipher;
-import java.nio.file.Path;
 import java.time.Clock;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -27,11 +24,5 @@ public class GatewayApplication {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
-    }
-
-    /** Encrypts the control password of a server the user links; only the provisioner decrypts it. */
-    @Bean
-    ControlPasswordCipher controlPasswordCipher(@Value("${dbcloud.keyset-file}") Path keysetFile) {
-        return ControlPasswordCipher.fromKeysetFile(keysetFile);
     }
 }

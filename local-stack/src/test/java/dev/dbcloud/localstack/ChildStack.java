@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.common.Credentials;
+import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,6 +69,17 @@ final class ChildStack {
         assertThat(process.isAlive()).as("the stack started; it printed:%n%s",
                 String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size()))).isTrue();
         return process;
+    }
+
+    /** Kills the stack and whatever servers it left running on {@code home}, then deletes the home. */
+    static void cleanUp(Process child, Path home) throws Exception {
+        if (child != null && child.isAlive()) {
+            child.destroyForcibly().waitFor();
+        }
+        for (ProcessHandle server : postgresServersOn(home)) {
+            server.destroyForcibly();
+        }
+        PathUtils.deleteDirectory(home);
     }
 
     /** The PostgreSQL servers (postmasters) whose command line names a directory under {@code home}. */

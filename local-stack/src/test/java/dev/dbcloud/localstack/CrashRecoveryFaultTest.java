@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -51,14 +50,7 @@ class CrashRecoveryFaultTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (child != null && child.isAlive()) {
-            child.destroyForcibly().waitFor();
-        }
-        // Whatever a failed assertion left running on this home.
-        for (ProcessHandle server : postgresServersOn(home)) {
-            server.destroyForcibly();
-        }
-        PathUtils.deleteDirectory(home);
+        ChildStack.cleanUp(child, home);
     }
 
     @Test

@@ -19,14 +19,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -55,13 +53,7 @@ class ProvisionerCrashFaultTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (child != null && child.isAlive()) {
-            child.destroyForcibly().waitFor();
-        }
-        for (ProcessHandle server : postgresServersOn(home)) {
-            server.destroyForcibly();
-        }
-        PathUtils.deleteDirectory(home);
+        ChildStack.cleanUp(child, home);
     }
 
     @Test

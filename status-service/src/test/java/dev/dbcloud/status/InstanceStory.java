@@ -34,6 +34,8 @@ import dev.dbcloud.events.StartFailed;
 import dev.dbcloud.events.StartFailureReason;
 import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopRequested;
+import dev.dbcloud.events.UnlinkFailed;
+import dev.dbcloud.events.UnlinkFailureReason;
 import dev.dbcloud.events.UnlinkRequested;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -323,6 +325,14 @@ record InstanceStory(String tenant, String name, Instant start) {
         return InstanceUnlinked.newBuilder()
                 .setEventId(newId()).setOperationId(operation.toString())
                 .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .build();
+    }
+
+    UnlinkFailed unlinkFailed(UUID operation, int second) {
+        return UnlinkFailed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setReason(UnlinkFailureReason.WRONG_DRIVER).setMessage("a local instance is destroyed, not unlinked")
                 .build();
     }
 

@@ -127,6 +127,23 @@ class LinkedInstancesIntegrationTest extends ReadModelIntegrationTest {
     }
 
     @Test
+    void anUnlinkOfALocalInstanceThatTheProvisionerRefusedFailsWithItsReasonAndLeavesTheInstance() {
+        InstanceStory story = InstanceStory.of("warehouse");
+        provisionAvailable(story, UUID.randomUUID());
+        UUID unlink = UUID.randomUUID();
+        command(story.unlinkRequested(unlink, 10));
+        outcome(story.unlinkFailed(unlink, 11));
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.operation(story.tenant(), unlink))
+                .hasValueSatisfying(operation -> {
+                    assertThat(operation.status()).isEqualTo("FAILED");
+                    assertThat(operation.error().code()).isEqualTo("WRONG_DRIVER");
+                }));
+        assertThat(api.instance(story.tenant(), "warehouse")).hasValueSatisfying(
+                instance -> assertThat(instance.status()).isEqualTo("AVAILABLE"));
+    }
+
+    @Test
     void unlinkingShowsDestroyingThenTheInstanceLeavesTheListAndItsNameCanBeTakenAgain() {
         InstanceStory story = InstanceStory.of("warehouse");
         UUID link = UUID.randomUUID();

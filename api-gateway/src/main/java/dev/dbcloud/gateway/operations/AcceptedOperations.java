@@ -1,5 +1,6 @@
 package dev.dbcloud.gateway.operations;
 
+import dev.dbcloud.common.OperationTimeout;
 import dev.dbcloud.gateway.GatewayProperties;
 import dev.dbcloud.gateway.status.OperationView;
 import java.time.Clock;
@@ -46,9 +47,8 @@ class AcceptedOperations {
                     String instanceName = row.getString("instance_name");
                     Instant expiry = created.plus(timeout);
                     if (clock.instant().isAfter(expiry)) {
-                        return new OperationView(operationId, type, instanceName, "FAILED",
-                                new OperationView.Failure("TIMEOUT", "No outcome within " + timeout.toMinutes()
-                                        + " minutes; the services that run it may be down."), created, expiry);
+                        return new OperationView(operationId, type, instanceName, "FAILED", new OperationView.Failure(
+                                OperationTimeout.CODE, OperationTimeout.message(timeout)), created, expiry);
                     }
                     return new OperationView(operationId, type, instanceName, "PENDING", null, created, created);
                 })

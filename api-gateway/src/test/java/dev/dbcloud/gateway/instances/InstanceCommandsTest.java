@@ -17,6 +17,8 @@ import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
 import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopRequested;
+import dev.dbcloud.events.UnlinkFailed;
+import dev.dbcloud.events.UnlinkFailureReason;
 import dev.dbcloud.events.UnlinkRequested;
 import dev.dbcloud.gateway.GatewayIntegrationTest;
 import dev.dbcloud.messaging.outbox.Outbox;
@@ -79,6 +81,22 @@ class InstanceCommandsTest extends GatewayIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 !operationId(send("DELETE", "/v1/instances/" + name, null)).equals(first));
         assertThat(commandsFor(name, DestroyRequested.class)).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedUnlinkCanBeRetried() throws Exception {
+        String name = uniqueName();
+        assertThat(send("POST", "/v1/linked-instances", """
+                {"name": "%s", "hostName": "10.0.0.7", "port": 5432, "adminRole": "owner", "password": "secret"}"""
+                .formatted(name)).statusCode()).isEqualTo(202);
+        String first = operationId(send("DELETE", "/v1/linked-instances/" + name, null));
+
+        UnlinkFailed failed = new UnlinkFailed();
+        failed.setReason(UnlinkFailureReason.WRONG_DRIVER);
+        failed.setMessage("a local instance is destroyed, not unlinked");
+        emit(failed, first, name);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                !operationId(send("DELETE", "/v1/linked-instances/" + name, null)).equals(first));
     }
 
     @Test

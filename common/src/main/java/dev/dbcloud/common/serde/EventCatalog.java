@@ -26,6 +26,7 @@ import dev.dbcloud.events.StartFailed;
 import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopFailed;
 import dev.dbcloud.events.StopRequested;
+import dev.dbcloud.events.UnlinkFailed;
 import dev.dbcloud.events.UnlinkRequested;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,8 @@ public final class EventCatalog {
             StopRequested.class, StartRequested.class,
             InstanceProvisioned.class, ProvisionFailed.class, InstanceDestroyed.class, DestroyFailed.class,
             PasswordReset.class, PasswordResetFailed.class, InstanceLinked.class, LinkFailed.class,
-            InstanceUnlinked.class, InstanceHealthChanged.class, DatabaseCreated.class, DatabaseCreationFailed.class,
+            InstanceUnlinked.class, UnlinkFailed.class, InstanceHealthChanged.class, DatabaseCreated.class,
+            DatabaseCreationFailed.class,
             MigrationSucceeded.class, MigrationFailed.class, InstanceStopped.class, StopFailed.class,
             InstanceStarted.class, StartFailed.class);
 

@@ -1,6 +1,6 @@
 package dev.dbcloud.migration.migrating;
 
-import dev.dbcloud.messaging.sql.SqlIdentifiers;
+import dev.dbcloud.sql.SqlIdentifiers;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;

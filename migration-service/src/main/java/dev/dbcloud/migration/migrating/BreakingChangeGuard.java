@@ -1,6 +1,6 @@
 package dev.dbcloud.migration.migrating;
 
-import dev.dbcloud.messaging.sql.SqlIdentifiers;
+import dev.dbcloud.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

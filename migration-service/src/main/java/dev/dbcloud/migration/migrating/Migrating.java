@@ -8,8 +8,10 @@ import dev.dbcloud.events.Migration;
 import dev.dbcloud.events.MigrationFailed;
 import dev.dbcloud.events.MigrationFailureReason;
 import dev.dbcloud.events.MigrationSucceeded;
+import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.migration.registry.KnownInstance;
 import dev.dbcloud.migration.registry.KnownInstances;
+import dev.dbcloud.sql.ServerLogin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,6 +34,9 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class Migrating {
+
+    /** How this service's sessions show in {@code pg_stat_activity}. */
+    private static final String APPLICATION = "dbcloud-migration";
 
     private static final Logger log = LoggerFactory.getLogger(Migrating.class);
 
@@ -58,13 +63,13 @@ public class Migrating {
         }
         Optional<MigrationRun.Refused> invalid = invalid(command.getMigrations());
         if (invalid.isPresent()) {
-            handled.emit(operationId, failed(command, invalid.get()));
+            handled.emit(command, failed(command, invalid.get()));
             return;
         }
         InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
         Optional<KnownInstance> instance = awaitInstance(ref);
         if (instance.isEmpty()) {
-            handled.emit(operationId, failed(command, new MigrationRun.Refused(
+            handled.emit(command, failed(command, new MigrationRun.Refused(
                     MigrationFailureReason.INSTANCE_NOT_AVAILABLE, null, null, "no available instance is named "
                             + ref.name() + " (waited " + properties.instanceWait().toSeconds() + "s for it)")));
             return;
@@ -75,19 +80,20 @@ public class Migrating {
         if (result instanceof MigrationRun.Applied applied) {
             log.info("Migrated {} on {}: applied {}, now at version {}", command.getAppDbName(), ref,
                     applied.appliedVersions(), applied.currentVersion());
-            handled.emit(operationId, succeeded(command, applied, durationMillis));
+            handled.emit(command, succeeded(command, applied, durationMillis));
         } else {
             MigrationRun.Refused refused = (MigrationRun.Refused) result;
             log.info("Migrating {} on {} failed: {} {}", command.getAppDbName(), ref, refused.reason(),
                     refused.message());
-            handled.emit(operationId, failed(command, refused));
+            handled.emit(command, failed(command, refused));
         }
     }
 
     private MigrationRun.Result run(KnownInstance instance, MigrateRequested command) {
         String password = cipher.decrypt(instance.instance(), instance.controlPasswordCiphertext());
         ServerLogin control = new ServerLogin(instance.hostName(), instance.port(), instance.controlRole(), password,
-                properties.connectTimeout(), properties.statementTimeout(), properties.lockTimeout());
+                properties.connectTimeout(), properties.connectTimeout(), APPLICATION)
+                .withSessionLimits(properties.statementTimeout(), properties.lockTimeout());
         return new MigrationRun(instance, control, command.getAppDbName(),
                 new RequestedScripts(command.getMigrations()), command.getAllowBreakingChanges()).run();
     }

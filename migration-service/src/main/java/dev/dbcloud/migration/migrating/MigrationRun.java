@@ -1,5 +1,8 @@
 package dev.dbcloud.migration.migrating;
 
+import dev.dbcloud.sql.SqlStates;
+import dev.dbcloud.sql.ServerLogin;
+import dev.dbcloud.sql.ApplicationDatabases;
 import dev.dbcloud.events.AppliedMigration;
 import dev.dbcloud.events.MigrationFailureReason;
 import dev.dbcloud.migration.registry.KnownInstance;
@@ -43,10 +46,6 @@ import org.slf4j.LoggerFactory;
 final class MigrationRun {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationRun.class);
-    private static final String QUERY_CANCELED = "57014";
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
-    private static final String CONNECTION_EXCEPTION_CLASS = "08";
-    private static final String CANNOT_CONNECT_NOW = "57P03";
     private static final String INVALID_AUTHORIZATION_CLASS = "28";
     private static final int CHANGES_NAMED_MAX = 10;
     private static final int SUMMARY_MAX = 1000;
@@ -97,7 +96,7 @@ final class MigrationRun {
     Result run() {
         boolean separateMigrator = !instance.controlRoleOwns();
         try (Connection server = control.connect("postgres")) {
-            ApplicationDatabase.ensureExists(server, database,
+            ApplicationDatabases.ensureExists(server, database,
                     separateMigrator ? instance.ownerRole() : null);
             if (separateMigrator) {
                 migrator = MigratorRole.enable(server, control, instance.ownerRole());
@@ -298,13 +297,13 @@ final class MigrationRun {
     /** Classifies a failure of the server, or of reaching it, while {@code doing} something. */
     private Refused refused(SQLException e, String version, String doing) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.equals(QUERY_CANCELED) || state.equals(LOCK_NOT_AVAILABLE) || cause(e, SocketTimeoutException.class) != null) {
+        if (state.equals(SqlStates.QUERY_CANCELED) || state.equals(SqlStates.LOCK_NOT_AVAILABLE) || cause(e, SocketTimeoutException.class) != null) {
             return new Refused(MigrationFailureReason.TIMEOUT, version, e.getSQLState(),
-                    doing + " timed out: " + (state.equals(LOCK_NOT_AVAILABLE) ? "a lock was held longer than "
-                            + control.lockTimeout().toSeconds() + "s (lock_timeout)" : "a statement ran longer than "
-                            + control.statementTimeout().toSeconds() + "s (statement_timeout)") + appliedBefore());
+                    doing + " timed out: " + (state.equals(SqlStates.LOCK_NOT_AVAILABLE) ? "a lock was held longer than "
+                            + control.limits().lockTimeout().toSeconds() + "s (lock_timeout)" : "a statement ran longer than "
+                            + control.limits().statementTimeout().toSeconds() + "s (statement_timeout)") + appliedBefore());
         }
-        if (state.startsWith(CONNECTION_EXCEPTION_CLASS) || state.equals(CANNOT_CONNECT_NOW)) {
+        if (SqlStates.isUnreachable(e)) {
             return new Refused(MigrationFailureReason.INSTANCE_NOT_AVAILABLE, version, e.getSQLState(),
                     doing + " failed: the server at " + control.address() + " could not be reached (SQLSTATE "
                             + e.getSQLState() + ")" + appliedBefore());

@@ -1,7 +1,8 @@
 package dev.dbcloud.migration.migrating;
 
+import dev.dbcloud.sql.ServerLogin;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
-import dev.dbcloud.messaging.sql.SqlIdentifiers;
+import dev.dbcloud.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

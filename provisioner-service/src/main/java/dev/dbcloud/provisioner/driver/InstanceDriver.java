@@ -1,5 +1,6 @@
 package dev.dbcloud.provisioner.driver;
 
+import dev.dbcloud.sql.ServerLogin;
 import java.util.OptionalLong;
 
 /**
@@ -7,6 +8,9 @@ import java.util.OptionalLong;
  * redelivered command, it finishes what is missing and repeats nothing.
  */
 public interface InstanceDriver {
+
+    /** How the provisioner's sessions show in {@code pg_stat_activity}. */
+    String APPLICATION = "dbcloud-provisioner";
 
     /**
      * Makes the server exist, run, and accept the admin user with the given SCRAM verifier.

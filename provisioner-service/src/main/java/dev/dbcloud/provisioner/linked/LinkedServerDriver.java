@@ -1,7 +1,9 @@
 package dev.dbcloud.provisioner.linked;
 
 import dev.dbcloud.events.LinkFailureReason;
-import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.sql.ServerLogin;
+import dev.dbcloud.sql.SqlStates;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -20,8 +22,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class LinkedServerDriver {
 
-    private static final String INVALID_PASSWORD = "28P01";
-    private static final String INVALID_AUTHORIZATION = "28000";
 
     private final LinkedServerProperties properties;
 
@@ -30,7 +30,8 @@ public class LinkedServerDriver {
     }
 
     public ServerLogin login(String host, int port, String role, String password) {
-        return new ServerLogin(host, port, role, password, properties.connectTimeout(), properties.socketTimeout());
+        return new ServerLogin(host, port, role, password, properties.connectTimeout(), properties.socketTimeout(),
+                InstanceDriver.APPLICATION);
     }
 
     /** Logs in to the server's {@code postgres} database and checks that the role may create databases. */
@@ -52,7 +53,7 @@ public class LinkedServerDriver {
     /** Explains why logging in to a linked server failed, from the SQLSTATE and the network error under it. */
     static LinkVerification refusal(SQLException e, String address) {
         String state = e.getSQLState();
-        if (INVALID_PASSWORD.equals(state) || INVALID_AUTHORIZATION.equals(state)) {
+        if (SqlStates.INVALID_PASSWORD.equals(state) || SqlStates.INVALID_AUTHORIZATION.equals(state)) {
             return LinkVerification.refused(LinkFailureReason.AUTHENTICATION_FAILED,
                     "the server at " + address + " refused the role or its password (SQLSTATE " + state + ")");
         }

@@ -1,7 +1,7 @@
 package dev.dbcloud.provisioner.local;
 
 import dev.dbcloud.common.rules.InstanceRules;
-import dev.dbcloud.messaging.sql.SqlIdentifiers;
+import dev.dbcloud.sql.SqlIdentifiers;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
@@ -9,7 +9,7 @@ import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.driver.PortTakenException;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone.Step;
-import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.sql.ServerLogin;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -184,7 +184,7 @@ class LocalServerDriver implements InstanceDriver {
     @Override
     public ServerLogin controlLogin(InstanceSpec spec) {
         return new ServerLogin(LOOPBACK, spec.port(), CONTROL_ROLE, spec.controlPassword(), CONNECT_TIMEOUT,
-                properties.startTimeout());
+                properties.startTimeout(), APPLICATION);
     }
 
     /** Stops the servers side by side: a stop of the service with many instances takes as long as the slowest. */

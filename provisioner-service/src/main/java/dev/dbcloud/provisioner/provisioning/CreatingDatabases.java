@@ -7,15 +7,13 @@ import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
 import dev.dbcloud.events.DatabaseCreationFailed;
 import dev.dbcloud.events.DatabaseCreationFailureReason;
-import dev.dbcloud.messaging.sql.SqlIdentifiers;
-import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
+import dev.dbcloud.sql.ApplicationDatabases;
+import dev.dbcloud.sql.ServerLogin;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,7 +31,6 @@ import org.springframework.stereotype.Service;
 public class CreatingDatabases {
 
     private static final Logger log = LoggerFactory.getLogger(CreatingDatabases.class);
-    private static final String DUPLICATE_DATABASE = "42P04";
 
     private final ProvisionedInstances instances;
     private final HandledOperations handled;
@@ -56,38 +53,25 @@ public class CreatingDatabases {
                 .filter(live -> live.status() == Status.AVAILABLE);
         SpecificRecordBase outcome;
         if (!InstanceRules.applicationDatabaseName("database", command.getDatabase()).isEmpty()) {
-            outcome = failed(command, DatabaseCreationFailureReason.UNKNOWN, "not a valid application database name");
+            outcome = failed(command, DatabaseCreationFailureReason.INVALID_REQUEST, "not a valid application database name");
         } else if (instance.isEmpty()) {
             outcome = failed(command, DatabaseCreationFailureReason.INSTANCE_NOT_AVAILABLE,
                     "no available instance has this name");
         } else {
             outcome = create(instance.get(), command);
         }
-        handled.emit(command, instance.map(ProvisionedInstance::operationId).orElse(null), outcome);
+        handled.emit(command, outcome);
     }
 
     /** CREATE DATABASE cannot run inside a transaction block: every statement here commits on its own. */
     private SpecificRecordBase create(ProvisionedInstance instance, CreateDatabaseRequested command) {
         String database = command.getDatabase();
         ServerLogin login = access.controlLogin(instance);
-        try (Connection connection = login.connect("postgres"); Statement statement = connection.createStatement()) {
-            String quoted = SqlIdentifiers.quote(database);
-            Optional<String> owner = ownerOf(connection, database);
-            if (owner.isEmpty()) {
-                try {
-                    statement.execute("CREATE DATABASE " + quoted + (instance.driver() == Driver.LOCAL
-                            ? " OWNER " + SqlIdentifiers.quote(instance.adminUsername()) : ""));
-                    log.info("Created database {} on {}", database, instance.instance());
-                } catch (SQLException e) {
-                    if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-                owner = ownerOf(connection, database);
-            }
-            // Also when the database existed: creating it may have been cut off before this statement.
-            statement.execute("REVOKE ALL ON DATABASE " + quoted + " FROM PUBLIC");
-            return created(command, owner.orElse(instance.adminUsername()));
+        try (Connection connection = login.connect("postgres")) {
+            String owner = ApplicationDatabases.ensureExists(connection, database,
+                    instance.driver() == Driver.LOCAL ? instance.adminUsername() : null);
+            log.info("Database {} is ready on {}", database, instance.instance());
+            return created(command, owner);
         } catch (SQLException e) {
             log.warn("Creating database {} on {} failed with SQLSTATE {}", database, instance.instance(),
                     e.getSQLState());
@@ -96,16 +80,6 @@ public class CreatingDatabases {
                             "the server does not accept connections (SQLSTATE " + e.getSQLState() + ")")
                     : failed(command, DatabaseCreationFailureReason.DRIVER_ERROR,
                             "the database could not be created (SQLSTATE " + e.getSQLState() + ")");
-        }
-    }
-
-    private static Optional<String> ownerOf(Connection connection, String database) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?")) {
-            query.setString(1, database);
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-            }
         }
     }
 

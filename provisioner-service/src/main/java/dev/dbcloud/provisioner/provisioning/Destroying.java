@@ -6,6 +6,7 @@ import dev.dbcloud.events.DestroyFailed;
 import dev.dbcloud.events.DestroyFailureReason;
 import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.InstanceDestroyed;
+import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
@@ -57,14 +58,14 @@ public class Destroying {
         Optional<ProvisionedInstance> target = instances.endedBy(operationId)
                 .or(() -> instances.live(new InstanceRef(command.getTenant(), command.getInstanceName())));
         if (target.isEmpty()) {
-            handled.emit(command, null, destroyed(command));
+            handled.emit(command, destroyed(command));
             return;
         }
         ProvisionedInstance instance = target.get();
         if (instance.driver() == Driver.LINKED) {
             // The server and its data are the user's: the control plane forgets a linked server (unlink), never
             // destroys it, and must not report data gone that is still there.
-            handled.emit(command, instance.operationId(), failed(command, DestroyFailureReason.DRIVER_ERROR,
+            handled.emit(command, failed(command, DestroyFailureReason.WRONG_DRIVER,
                     "a linked instance is unlinked, not destroyed: its server and data belong to you"));
             return;
         }
@@ -79,7 +80,7 @@ public class Destroying {
             driver.destroy(access.spec(instance, null));
             transactions.executeWithoutResult(tx -> {
                 instances.markDestroyed(instance.operationId());
-                handled.emit(command, instance.operationId(), destroyed(command));
+                handled.emit(command, destroyed(command));
             });
             log.info("Destroyed {}", instance.instance());
         } catch (RuntimeException e) {
@@ -87,7 +88,7 @@ public class Destroying {
             log.warn("Destroying {} failed: {}", instance.instance(), message);
             transactions.executeWithoutResult(tx -> {
                 instances.markDestroyFailed(instance.operationId(), DestroyFailureReason.DRIVER_ERROR.name(), message);
-                handled.emit(command, instance.operationId(),
+                handled.emit(command,
                         failed(command, DestroyFailureReason.DRIVER_ERROR, message));
             });
         }

@@ -7,7 +7,8 @@ import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.messaging.outbox.Outbox;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
-import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.sql.ServerLogin;
+import dev.dbcloud.sql.SqlStates;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -175,10 +176,10 @@ class HealthWatch implements SmartLifecycle {
     static String why(int port, String sqlState) {
         String state = sqlState == null ? "none" : sqlState;
         return switch (state) {
-            case "08001", "08004" -> "nothing accepts connections on port " + port + "; its server is not running";
-            case "28P01", "28000" -> "the program on port " + port + " refuses dbcloud's control login (SQLSTATE "
+            case SqlStates.UNABLE_TO_CONNECT, SqlStates.CONNECTION_REJECTED -> "nothing accepts connections on port " + port + "; its server is not running";
+            case SqlStates.INVALID_PASSWORD, SqlStates.INVALID_AUTHORIZATION -> "the program on port " + port + " refuses dbcloud's control login (SQLSTATE "
                     + state + "): another program may hold the instance's port; " + MOVE_HINT;
-            case "57P03" -> "the server on port " + port + " is starting or shutting down";
+            case SqlStates.CANNOT_CONNECT_NOW -> "the server on port " + port + " is starting or shutting down";
             default -> "the server on port " + port + " does not accept connections (SQLSTATE " + state + ")";
         };
     }

@@ -8,6 +8,7 @@ import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.LinkFailed;
 import dev.dbcloud.events.LinkFailureReason;
 import dev.dbcloud.events.LinkRequested;
+import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.linked.LinkVerification;
 import dev.dbcloud.provisioner.linked.LinkedServerDriver;
 import java.nio.ByteBuffer;
@@ -53,7 +54,7 @@ public class Linking {
             return;
         }
         if (instances.isLive(ref)) {
-            handled.emit(command, null, nameInUse(command));
+            handled.emit(command, nameInUse(command));
             return;
         }
         byte[] ciphertext = bytes(command.getPasswordCiphertext());
@@ -64,12 +65,12 @@ public class Linking {
         try {
             transactions.executeWithoutResult(tx -> {
                 instances.insert(instance);
-                handled.emit(command, operationId, verification.passed()
+                handled.emit(command, verification.passed()
                         ? linked(command, ciphertext)
                         : failed(command, verification.failure(), verification.message()));
             });
         } catch (DuplicateKeyException raced) {
-            handled.emit(command, null, nameInUse(command));
+            handled.emit(command, nameInUse(command));
             return;
         }
         log.info("Linking {} at {}:{}: {}", ref, command.getHostName(), command.getPort(),
@@ -80,13 +81,13 @@ public class Linking {
         if (!InstanceRules.hostName("hostName", command.getHostName()).isEmpty()
                 || !InstanceRules.port("port", command.getPort()).isEmpty()
                 || !InstanceRules.roleName("adminRole", command.getAdminRole()).isEmpty()) {
-            return LinkVerification.refused(LinkFailureReason.UNKNOWN, "the host name, port or role is not valid");
+            return LinkVerification.refused(LinkFailureReason.INVALID_REQUEST, "the host name, port or role is not valid");
         }
         String password;
         try {
             password = cipher.decrypt(ref, ciphertext);
         } catch (IllegalStateException e) {
-            return LinkVerification.refused(LinkFailureReason.UNKNOWN,
+            return LinkVerification.refused(LinkFailureReason.INVALID_REQUEST,
                     "the password cannot be decrypted with this control plane's keys");
         }
         return driver.verify(driver.login(command.getHostName(), command.getPort(), command.getAdminRole(), password));
@@ -109,7 +110,7 @@ public class Linking {
     }
 
     private LinkFailed nameInUse(LinkRequested command) {
-        return failed(command, LinkFailureReason.UNKNOWN, "an instance with this name exists");
+        return failed(command, LinkFailureReason.NAME_IN_USE, "an instance with this name exists");
     }
 
     private LinkFailed failed(LinkRequested command, LinkFailureReason reason, String message) {

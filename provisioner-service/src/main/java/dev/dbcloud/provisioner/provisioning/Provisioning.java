@@ -9,6 +9,7 @@ import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionFailureReason;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.messaging.outbox.Outbox;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.Endpoint;
@@ -128,7 +129,7 @@ public class Provisioning {
 
     /** Emits why the command gets no instance, and records it: redelivered later, it must not take a freed name. */
     private ProvisionedInstance reject(ProvisionRequested command, ProvisionFailureReason reason, String message) {
-        handled.emit(command, null, failed(UUID.fromString(command.getOperationId()),
+        handled.emit(command, failed(UUID.fromString(command.getOperationId()),
                 new InstanceRef(command.getTenant(), command.getInstanceName()), reason, message));
         return null;
     }
@@ -142,7 +143,7 @@ public class Provisioning {
             Endpoint endpoint = provisionOnAFreePort(instance, access.spec(instance, command.getPasswordVerifier()));
             transactions.executeWithoutResult(tx -> {
                 instances.markAvailable(instance.operationId(), endpoint.hostName());
-                handled.emit(command, instance.operationId(),
+                handled.emit(command,
                         provisioned(instances.byOperation(instance.operationId()).orElseThrow()));
             });
             log.info("Provisioned {} on port {}", instance.instance(), endpoint.port());
@@ -152,7 +153,7 @@ public class Provisioning {
             log.warn("Provisioning {} failed: {}", instance.instance(), message);
             transactions.executeWithoutResult(tx -> {
                 instances.markFailed(instance.operationId(), ProvisionFailureReason.DRIVER_ERROR.name(), message);
-                handled.emit(command, instance.operationId(), failed(instance.operationId(), instance.instance(),
+                handled.emit(command, failed(instance.operationId(), instance.instance(),
                         ProvisionFailureReason.DRIVER_ERROR, message));
             });
             return;

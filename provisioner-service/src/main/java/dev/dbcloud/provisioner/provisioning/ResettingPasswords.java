@@ -6,10 +6,11 @@ import dev.dbcloud.events.PasswordReset;
 import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetFailureReason;
 import dev.dbcloud.events.PasswordResetRequested;
-import dev.dbcloud.messaging.sql.SqlIdentifiers;
-import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
+import dev.dbcloud.sql.ServerLogin;
+import dev.dbcloud.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -57,15 +58,15 @@ public class ResettingPasswords {
             outcome = failed(command, PasswordResetFailureReason.INSTANCE_NOT_AVAILABLE,
                     "no available instance has this name");
         } else if (instance.get().driver() == Driver.LINKED) {
-            outcome = failed(command, PasswordResetFailureReason.DRIVER_ERROR,
+            outcome = failed(command, PasswordResetFailureReason.WRONG_DRIVER,
                     "the passwords of a linked instance are managed on your own server");
         } else if (!command.getPasswordVerifier().startsWith(SCRAM_VERIFIER_PREFIX)) {
-            outcome = failed(command, PasswordResetFailureReason.UNKNOWN,
+            outcome = failed(command, PasswordResetFailureReason.INVALID_REQUEST,
                     "the new password did not arrive as a SCRAM-SHA-256 verifier");
         } else {
             outcome = apply(instance.get(), command);
         }
-        handled.emit(command, instance.map(ProvisionedInstance::operationId).orElse(null), outcome);
+        handled.emit(command, outcome);
     }
 
     private SpecificRecordBase apply(ProvisionedInstance instance, PasswordResetRequested command) {

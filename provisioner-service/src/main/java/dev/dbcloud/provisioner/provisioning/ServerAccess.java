@@ -3,7 +3,7 @@ package dev.dbcloud.provisioner.provisioning;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
-import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.sql.ServerLogin;
 import dev.dbcloud.provisioner.linked.LinkedServerDriver;
 import org.springframework.stereotype.Component;
 

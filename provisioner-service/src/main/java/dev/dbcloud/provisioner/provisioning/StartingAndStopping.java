@@ -10,6 +10,7 @@ import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopFailed;
 import dev.dbcloud.events.StopFailureReason;
 import dev.dbcloud.events.StopRequested;
+import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.PortTakenException;
@@ -69,7 +70,7 @@ public class StartingAndStopping {
         Optional<ProvisionedInstance> live = instances.live(new InstanceRef(command.getTenant(), command.getInstanceName()));
         String refusal = refusal(live);
         if (refusal != null) {
-            handled.emit(command, live.map(ProvisionedInstance::operationId).orElse(null), stopFailed(command,
+            handled.emit(command, stopFailed(command,
                     live.filter(i -> i.driver() == Driver.LINKED).isPresent() ? StopFailureReason.WRONG_DRIVER
                             : StopFailureReason.INSTANCE_NOT_AVAILABLE, refusal));
             return;
@@ -82,19 +83,19 @@ public class StartingAndStopping {
                 }
                 instances.markStopped(instance.operationId());
                 driver.stop(access.spec(instance, null));
-                handled.emit(command, instance.operationId(),
+                handled.emit(command,
                         EventMetadata.stampAsOutcomeOf(command, new InstanceStopped(), clock.instant()));
                 return true;
             });
             if (Boolean.TRUE.equals(stopped)) {
                 log.info("Stopped {} on request", instance.instance());
             } else {
-                handled.emit(command, instance.operationId(), stopFailed(command,
+                handled.emit(command, stopFailed(command,
                         StopFailureReason.INSTANCE_NOT_AVAILABLE, "the instance is being destroyed"));
             }
         } catch (DriverException e) {
             log.warn("Stopping {} failed: {}", instance.instance(), e.getMessage());
-            handled.emit(command, instance.operationId(),
+            handled.emit(command,
                     stopFailed(command, StopFailureReason.DRIVER_ERROR, e.getMessage()));
         }
     }
@@ -106,13 +107,13 @@ public class StartingAndStopping {
         Optional<ProvisionedInstance> live = instances.live(new InstanceRef(command.getTenant(), command.getInstanceName()));
         String refusal = refusal(live);
         if (refusal != null) {
-            handled.emit(command, live.map(ProvisionedInstance::operationId).orElse(null), startFailed(command,
+            handled.emit(command, startFailed(command,
                     live.filter(i -> i.driver() == Driver.LINKED).isPresent() ? StartFailureReason.WRONG_DRIVER
                             : StartFailureReason.INSTANCE_NOT_AVAILABLE, refusal));
             return;
         }
         ProvisionedInstance instance = live.get();
-        start(command, instance).ifPresent(failure -> handled.emit(command, instance.operationId(), failure));
+        start(command, instance).ifPresent(failure -> handled.emit(command, failure));
     }
 
     /**
@@ -134,7 +135,7 @@ public class StartingAndStopping {
                     }
                     driver.ensureRunning(access.spec(instance, null).onPort(target));
                     instances.markStarted(instance.operationId());
-                    handled.emit(command, instance.operationId(), started(command, instance, target));
+                    handled.emit(command, started(command, instance, target));
                     return true;
                 });
                 if (!Boolean.TRUE.equals(started)) {

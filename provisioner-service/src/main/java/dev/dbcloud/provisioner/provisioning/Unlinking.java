@@ -3,7 +3,10 @@ package dev.dbcloud.provisioner.provisioning;
 import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.InstanceUnlinked;
+import dev.dbcloud.events.UnlinkFailed;
+import dev.dbcloud.events.UnlinkFailureReason;
 import dev.dbcloud.events.UnlinkRequested;
+import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
 import java.time.Clock;
 import java.util.Optional;
@@ -44,16 +47,23 @@ public class Unlinking {
         Optional<ProvisionedInstance> instance = instances.live(ref);
         if (instance.isPresent() && instance.get().driver() == Driver.LOCAL) {
             // The gateway unlinks linked instances only. A local instance is destroyed, never forgotten: forgetting
-            // it would leave its server running with nobody to stop it. The contract has no UnlinkFailed to say so,
-            // and a DestroyFailed or InstanceUnlinked would misreport it, so this changes nothing and emits nothing.
-            log.warn("Ignoring an unlink of local instance {}: local instances are destroyed, not unlinked", ref);
+            // it would leave its server running with nobody to stop it.
+            log.warn("Refusing an unlink of local instance {}: local instances are destroyed, not unlinked", ref);
+            handled.emit(command, unlinkFailed(command));
             return;
         }
         transactions.executeWithoutResult(tx -> {
             instance.ifPresent(linked -> instances.markUnlinked(linked.operationId(), operationId));
-            handled.emit(command, instance.map(ProvisionedInstance::operationId).orElse(null), unlinked(command));
+            handled.emit(command, unlinked(command));
         });
         log.info("Unlinked {}", ref);
+    }
+
+    private UnlinkFailed unlinkFailed(UnlinkRequested command) {
+        UnlinkFailed event = new UnlinkFailed();
+        event.setReason(UnlinkFailureReason.WRONG_DRIVER);
+        event.setMessage("a local instance is destroyed, not unlinked: its server would run on with nobody to stop it");
+        return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 
     private InstanceUnlinked unlinked(UnlinkRequested command) {

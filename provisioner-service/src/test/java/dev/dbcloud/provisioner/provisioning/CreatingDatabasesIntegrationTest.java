@@ -74,6 +74,15 @@ class CreatingDatabasesIntegrationTest extends AbstractProvisionerIntegrationTes
     }
 
     @Test
+    void aDatabaseNameBreakingTheRulesIsRefusedAsInvalid() {
+        CreateDatabaseRequested create = createCommand(instance.getTenant(), "apps", "template1");
+        send(create);
+
+        assertThat(awaitOutcome(DatabaseCreationFailed.class, create.getOperationId()).getReason())
+                .isEqualTo(DatabaseCreationFailureReason.INVALID_REQUEST);
+    }
+
+    @Test
     void creatingADatabaseOnAnInstanceThatIsNotThereFails() {
         CreateDatabaseRequested create = createCommand(uniqueTenant(), "absent", "shop");
         send(create);

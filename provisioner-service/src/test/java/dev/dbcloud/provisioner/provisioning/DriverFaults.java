@@ -4,7 +4,7 @@ import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
-import dev.dbcloud.provisioner.driver.ServerLogin;
+import dev.dbcloud.sql.ServerLogin;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Qualifier;

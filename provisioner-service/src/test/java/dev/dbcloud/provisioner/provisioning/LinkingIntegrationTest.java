@@ -7,6 +7,7 @@ import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
 import dev.dbcloud.events.DestroyFailed;
+import dev.dbcloud.events.DestroyFailureReason;
 import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceUnlinked;
@@ -20,6 +21,8 @@ import dev.dbcloud.events.ProvisionRequested;
 import dev.dbcloud.events.StopFailed;
 import dev.dbcloud.events.StopFailureReason;
 import dev.dbcloud.events.StopRequested;
+import dev.dbcloud.events.UnlinkFailed;
+import dev.dbcloud.events.UnlinkFailureReason;
 import dev.dbcloud.events.UnlinkRequested;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -109,12 +112,28 @@ class LinkingIntegrationTest extends AbstractProvisionerIntegrationTest {
         send(stop);
 
         assertThat(awaitOutcome(PasswordResetFailed.class, reset.getOperationId()).getReason())
-                .isEqualTo(PasswordResetFailureReason.DRIVER_ERROR);
-        awaitOutcome(DestroyFailed.class, destroy.getOperationId());
+                .isEqualTo(PasswordResetFailureReason.WRONG_DRIVER);
+        assertThat(awaitOutcome(DestroyFailed.class, destroy.getOperationId()).getReason())
+                .isEqualTo(DestroyFailureReason.WRONG_DRIVER);
         assertThat(awaitOutcome(StopFailed.class, stop.getOperationId()).getReason())
                 .isEqualTo(StopFailureReason.WRONG_DRIVER);
         assertThat(status(link.getOperationId())).isEqualTo("AVAILABLE");
         try (Connection connection = login(usersPort, "owner", OWNER_PASSWORD)) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void anUnlinkOfALocalInstanceIsRefusedWithAReasonAndChangesNothing() throws SQLException {
+        ProvisionRequested local = provisionCommand(uniqueTenant(), "mine", "nora", "a-local-password");
+        int port = provision(local).getPort();
+        UnlinkRequested unlink = unlinkCommand(local.getTenant(), "mine");
+        send(unlink);
+
+        assertThat(awaitOutcome(UnlinkFailed.class, unlink.getOperationId()).getReason())
+                .isEqualTo(UnlinkFailureReason.WRONG_DRIVER);
+        assertThat(status(local.getOperationId())).isEqualTo("AVAILABLE");
+        try (Connection connection = login(port, "nora", "a-local-password")) {
             assertThat(connection.isValid(5)).isTrue();
         }
     }
@@ -130,7 +149,9 @@ class LinkingIntegrationTest extends AbstractProvisionerIntegrationTest {
 
         LinkRequested retry = linkCommand(link.getTenant(), "wrong", "localhost", usersPort, "owner", OWNER_PASSWORD);
         send(retry);
-        assertThat(awaitOutcome(LinkFailed.class, retry.getOperationId()).getMessage()).contains("exists");
+        LinkFailed taken = awaitOutcome(LinkFailed.class, retry.getOperationId());
+        assertThat(taken.getReason()).isEqualTo(LinkFailureReason.NAME_IN_USE);
+        assertThat(taken.getMessage()).contains("exists");
 
         UnlinkRequested unlink = unlinkCommand(link.getTenant(), "wrong");
         LinkRequested afterUnlink = linkCommand(link.getTenant(), "wrong", "localhost", usersPort, "owner",

@@ -69,6 +69,19 @@ class ResettingPasswordsIntegrationTest extends AbstractProvisionerIntegrationTe
                 failed -> assertThat(failed.getReason()).isEqualTo(PasswordResetFailureReason.INSTANCE_NOT_AVAILABLE));
     }
 
+    @Test
+    void aResetThatDidNotArriveAsAScramVerifierIsRefusedAsInvalid() throws SQLException {
+        PasswordResetRequested reset = resetCommand(instance.getTenant(), instance.getInstanceName(), "ignored-here");
+        reset.setPasswordVerifier("md5" + "0".repeat(32));
+        send(reset);
+
+        assertThat(awaitOutcome(PasswordResetFailed.class, reset.getOperationId()).getReason())
+                .isEqualTo(PasswordResetFailureReason.INVALID_REQUEST);
+        try (Connection connection = login(port, "hank", currentPassword)) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+    }
+
     private PasswordResetRequested resetTo(String password) {
         PasswordResetRequested reset = resetCommand(instance.getTenant(), instance.getInstanceName(), password);
         send(reset);

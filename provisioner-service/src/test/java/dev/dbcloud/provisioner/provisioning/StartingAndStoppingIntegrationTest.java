@@ -1,7 +1,6 @@
 package dev.dbcloud.provisioner.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.events.InstanceHealthChanged;

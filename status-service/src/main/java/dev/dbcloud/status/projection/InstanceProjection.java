@@ -19,6 +19,7 @@ import dev.dbcloud.events.StartFailed;
 import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopFailed;
 import dev.dbcloud.events.StopRequested;
+import dev.dbcloud.events.UnlinkFailed;
 import dev.dbcloud.events.UnlinkRequested;
 import org.springframework.stereotype.Component;
 
@@ -120,6 +121,15 @@ class InstanceProjection {
             operations.succeeded(event, OperationType.UNLINK);
             instances.destroyed(event);
         });
+    }
+
+    /**
+     * An unlink the provisioner refused (of a local instance): the operation fails; the instance, which the command
+     * moved only if it was linked, keeps its state.
+     */
+    void unlinkFailed(UnlinkFailed outcome) {
+        timeline.applyOnce(outcome, event ->
+                operations.failed(event, OperationType.UNLINK, outcome.getReason(), outcome.getMessage()));
     }
 
     void stopRequested(StopRequested command) {

@@ -1,9 +1,9 @@
 package dev.dbcloud.status.projection;
 
+import dev.dbcloud.common.OperationTimeout;
 import static dev.dbcloud.status.projection.EventTimeline.timestamp;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +47,7 @@ class OperationTimeouts implements SchedulingConfigurer {
         int timedOut = jdbc.sql("""
                         WITH timed_out AS (
                             UPDATE operations
-                               SET status = 'FAILED', error_code = 'TIMEOUT', error_message = :message,
+                               SET status = 'FAILED', error_code = :code, error_message = :message,
                                    timed_out = true, updated_at = GREATEST(updated_at, :now)
                              WHERE status IN ('PENDING', 'RUNNING') AND created_at < :deadline
                             RETURNING id, type
@@ -58,39 +58,16 @@ class OperationTimeouts implements SchedulingConfigurer {
                         )
                         SELECT count(*) FROM timed_out
                         """)
-                .param("message", message(properties.operationTimeout()))
+                .param("code", OperationTimeout.CODE)
+                .param("message", OperationTimeout.message(properties.operationTimeout()))
                 .param("now", timestamp(now))
                 .param("deadline", timestamp(now.minus(properties.operationTimeout())))
                 .query(Integer.class)
                 .single();
         if (timedOut > 0) {
-            log.warn("{} operation(s) got no outcome within {}: FAILED with TIMEOUT", timedOut,
-                    inWords(properties.operationTimeout()));
+            log.warn("{} operation(s) FAILED with {}: {}", timedOut, OperationTimeout.CODE,
+                    OperationTimeout.message(properties.operationTimeout()));
         }
         return timedOut;
-    }
-
-    /** The error message of a timed-out operation, e.g. "No outcome within 10 minutes; ...". */
-    static String message(Duration timeout) {
-        return "No outcome within " + inWords(timeout) + "; the service that runs it may be down";
-    }
-
-    /** The duration in the largest unit that states it exactly: "10 minutes", "1 hour", "90 seconds". */
-    private static String inWords(Duration duration) {
-        if (duration.toNanosPart() != 0) {
-            return count(duration.toMillis(), "millisecond");
-        }
-        long seconds = duration.toSeconds();
-        if (seconds % 3600 == 0) {
-            return count(seconds / 3600, "hour");
-        }
-        if (seconds % 60 == 0) {
-            return count(seconds / 60, "minute");
-        }
-        return count(seconds, "second");
-    }
-
-    private static String count(long amount, String unit) {
-        return amount + " " + unit + (amount == 1 ? "" : "s");
     }
 }

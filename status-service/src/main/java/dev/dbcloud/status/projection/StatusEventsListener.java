@@ -27,6 +27,7 @@ import dev.dbcloud.events.StartFailed;
 import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopFailed;
 import dev.dbcloud.events.StopRequested;
+import dev.dbcloud.events.UnlinkFailed;
 import dev.dbcloud.events.UnlinkRequested;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -105,6 +106,11 @@ class StatusEventsListener {
     @KafkaHandler
     void on(InstanceUnlinked outcome) {
         instances.unlinked(outcome);
+    }
+
+    @KafkaHandler
+    void on(UnlinkFailed outcome) {
+        instances.unlinkFailed(outcome);
     }
 
     @KafkaHandler

@@ -6,6 +6,7 @@ import dev.dbcloud.gateway.operations.OperationWaits;
 import dev.dbcloud.events.DestroyFailed;
 import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceUnlinked;
+import dev.dbcloud.events.UnlinkFailed;
 import dev.dbcloud.gateway.instances.InstanceNames;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -44,6 +45,12 @@ class InstanceOutcomesListener {
 
     @KafkaHandler
     void on(DestroyFailed outcome) {
+        names.releaseFailed(UUID.fromString(outcome.getOperationId()));
+        wake(outcome);
+    }
+
+    @KafkaHandler
+    void on(UnlinkFailed outcome) {
         names.releaseFailed(UUID.fromString(outcome.getOperationId()));
         wake(outcome);
     }

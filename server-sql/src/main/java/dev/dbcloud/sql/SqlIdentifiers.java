@@ -1,4 +1,4 @@
-package dev.dbcloud.messaging.sql;
+package dev.dbcloud.sql;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;

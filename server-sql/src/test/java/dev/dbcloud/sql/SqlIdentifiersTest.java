@@ -1,4 +1,4 @@
-package dev.dbcloud.messaging.sql;
+package dev.dbcloud.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

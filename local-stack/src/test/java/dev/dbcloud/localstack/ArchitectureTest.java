@@ -1,0 +1,60 @@
+package dev.dbcloud.localstack;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The modules' boundaries, checked on the compiled classes of every module (the local stack's class path holds
+ * them all): the services talk over Kafka and HTTP only, never through each other's classes, and the shared
+ * modules know no service.
+ */
+class ArchitectureTest {
+
+    /** Each service's (and the CLI's) root package. */
+    private static final List<String> SERVICES = List.of("dev.dbcloud.gateway", "dev.dbcloud.provisioner",
+            "dev.dbcloud.migration", "dev.dbcloud.status", "dev.dbcloud.cli");
+    /** The shared modules: the contract, messaging, SQL to instance servers. */
+    private static final List<String> SHARED = List.of("dev.dbcloud.common", "dev.dbcloud.events",
+            "dev.dbcloud.messaging", "dev.dbcloud.sql");
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.dbcloud");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev.dbcloud.gateway", "dev.dbcloud.provisioner", "dev.dbcloud.migration",
+        "dev.dbcloud.status", "dev.dbcloud.cli"})
+    void aServiceDependsOnTheSharedModulesOnlyNeverOnAnotherService(String service) {
+        noClasses().that().resideInAPackage(service + "..")
+                .should().dependOnClassesThat().resideInAnyPackage(others(service))
+                .because("services talk over Kafka and HTTP, not through each other's classes")
+                .check(classes);
+    }
+
+    @Test
+    void theSharedModulesKnowNoService() {
+        noClasses().that().resideInAnyPackage(SHARED.stream().map(p -> p + "..").toArray(String[]::new))
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        Stream.concat(SERVICES.stream(), Stream.of("dev.dbcloud.localstack")).map(p -> p + "..")
+                                .toArray(String[]::new))
+                .check(classes);
+    }
+
+    private static String[] others(String service) {
+        return SERVICES.stream().filter(other -> !other.equals(service)).map(other -> other + "..")
+                .toArray(String[]::new);
+    }
+}

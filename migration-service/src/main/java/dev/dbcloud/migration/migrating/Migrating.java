@@ -9,6 +9,8 @@ import dev.dbcloud.events.MigrationFailed;
 import dev.dbcloud.events.MigrationFailureReason;
 import dev.dbcloud.events.MigrationSucceeded;
 import dev.dbcloud.messaging.handled.HandledOperations;
+import dev.dbcloud.migration.migrating.MigrationOutcome.Applied;
+import dev.dbcloud.migration.migrating.MigrationOutcome.Refused;
 import dev.dbcloud.migration.registry.KnownInstance;
 import dev.dbcloud.migration.registry.KnownInstances;
 import dev.dbcloud.sql.ServerLogin;
@@ -61,7 +63,7 @@ public class Migrating {
             log.info("Re-emitted the outcome of migration {}", operationId);
             return;
         }
-        Optional<MigrationRun.Refused> invalid = invalid(command.getMigrations());
+        Optional<Refused> invalid = invalid(command.getMigrations());
         if (invalid.isPresent()) {
             handled.emit(command, failed(command, invalid.get()));
             return;
@@ -69,27 +71,26 @@ public class Migrating {
         InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
         Optional<KnownInstance> instance = awaitInstance(ref);
         if (instance.isEmpty()) {
-            handled.emit(command, failed(command, new MigrationRun.Refused(
+            handled.emit(command, failed(command, new Refused(
                     MigrationFailureReason.INSTANCE_NOT_AVAILABLE, null, null, "no available instance is named "
                             + ref.name() + " (waited " + properties.instanceWait().toSeconds() + "s for it)")));
             return;
         }
         Instant started = clock.instant();
-        MigrationRun.Result result = run(instance.get(), command);
+        MigrationOutcome outcome = run(instance.get(), command);
         long durationMillis = clock.millis() - started.toEpochMilli();
-        if (result instanceof MigrationRun.Applied applied) {
+        handled.emit(command, outcome.match(applied -> {
             log.info("Migrated {} on {}: applied {}, now at version {}", command.getAppDbName(), ref,
                     applied.appliedVersions(), applied.currentVersion());
-            handled.emit(command, succeeded(command, applied, durationMillis));
-        } else {
-            MigrationRun.Refused refused = (MigrationRun.Refused) result;
+            return succeeded(command, applied, durationMillis);
+        }, refused -> {
             log.info("Migrating {} on {} failed: {} {}", command.getAppDbName(), ref, refused.reason(),
                     refused.message());
-            handled.emit(command, failed(command, refused));
-        }
+            return failed(command, refused);
+        }));
     }
 
-    private MigrationRun.Result run(KnownInstance instance, MigrateRequested command) {
+    private MigrationOutcome run(KnownInstance instance, MigrateRequested command) {
         String password = cipher.decrypt(instance.instance(), instance.controlPasswordCiphertext());
         ServerLogin control = new ServerLogin(instance.hostName(), instance.port(), instance.controlRole(), password,
                 properties.connectTimeout(), properties.connectTimeout(), APPLICATION)
@@ -99,7 +100,7 @@ public class Migrating {
     }
 
     /** What the gateway validates, checked again: this service acts on what it is sent, whoever sent it. */
-    private static Optional<MigrationRun.Refused> invalid(List<Migration> migrations) {
+    private static Optional<Refused> invalid(List<Migration> migrations) {
         if (migrations.isEmpty()) {
             return Optional.of(invalid(null, "the request holds no migration"));
         }
@@ -125,8 +126,8 @@ public class Migrating {
         return Optional.empty();
     }
 
-    private static MigrationRun.Refused invalid(String version, String message) {
-        return new MigrationRun.Refused(MigrationFailureReason.INVALID_MIGRATION, version, null, message);
+    private static Refused invalid(String version, String message) {
+        return new Refused(MigrationFailureReason.INVALID_MIGRATION, version, null, message);
     }
 
     /**
@@ -149,7 +150,7 @@ public class Migrating {
         }
     }
 
-    private MigrationSucceeded succeeded(MigrateRequested command, MigrationRun.Applied applied, long durationMillis) {
+    private MigrationSucceeded succeeded(MigrateRequested command, Applied applied, long durationMillis) {
         MigrationSucceeded event = new MigrationSucceeded();
         event.setApplication(command.getApplication());
         event.setDatabase(command.getAppDbName());
@@ -160,7 +161,7 @@ public class Migrating {
         return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 
-    private MigrationFailed failed(MigrateRequested command, MigrationRun.Refused refused) {
+    private MigrationFailed failed(MigrateRequested command, Refused refused) {
         MigrationFailed event = new MigrationFailed();
         event.setApplication(command.getApplication());
         event.setDatabase(command.getAppDbName());

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The modules' boundaries, checked on the compiled classes of every module (the local stack's class path holds
- * them all): the services talk over Kafka and HTTP only, never through each other's classes, and the shared
- * modules know no service.
+ * them all): the services talk over Kafka and HTTP only, never through each other's classes, the shared modules
+ * know no service, and the provisioner's use cases know drivers only through their SPI.
  */
 class ArchitectureTest {
 
@@ -50,6 +50,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         Stream.concat(SERVICES.stream(), Stream.of("dev.dbcloud.localstack")).map(p -> p + "..")
                                 .toArray(String[]::new))
+                .check(classes);
+    }
+
+    @Test
+    void theProvisionersUseCasesReachServersThroughTheDriverSpiOnly() {
+        noClasses().that().resideInAPackage("dev.dbcloud.provisioner.provisioning..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.dbcloud.provisioner.local..",
+                        "dev.dbcloud.provisioner.linked..")
+                .because("a use case picks a driver by kind from InstanceDrivers; placement is the driver's")
                 .check(classes);
     }
 

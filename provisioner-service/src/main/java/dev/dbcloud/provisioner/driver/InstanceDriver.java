@@ -1,22 +1,38 @@
 package dev.dbcloud.provisioner.driver;
 
 import dev.dbcloud.sql.ServerLogin;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * Runs the PostgreSQL server behind an instance. Every method is idempotent: called again after a crash or a
- * redelivered command, it finishes what is missing and repeats nothing.
+ * Runs, or reaches, the PostgreSQL server behind an instance: one implementation per {@link DriverKind}, picked
+ * from {@link InstanceDrivers}. A driver owns its placement (ports, directories). Every method is idempotent:
+ * called again after a crash or a redelivered command, it finishes what is missing and repeats nothing.
+ *
+ * <p>Backups, restores and a pool of warm servers are to join this interface as further methods.
  */
 public interface InstanceDriver {
 
     /** How the provisioner's sessions show in {@code pg_stat_activity}. */
     String APPLICATION = "dbcloud-provisioner";
 
+    DriverKind kind();
+
     /**
-     * Makes the server exist, run, and accept the admin user with the given SCRAM verifier.
+     * Where a new instance (or one that must move) goes, avoiding the ports other instances hold; empty when there
+     * is no room left. Only a driver that runs servers places them.
+     */
+    Optional<Placement> place(UUID instanceId, Set<Integer> portsInUse);
+
+    /**
+     * Makes the server exist, run, and accept the admin user with the given SCRAM verifier; for a server the user
+     * runs, checks that its control role logs in and may create databases.
      *
      * @throws PortTakenException when another program holds the spec's port; called again with another port, it
      *         goes on with the same data
+     * @throws LinkRefusedException when a server the user runs cannot be linked, with the reason
      */
     Endpoint provision(InstanceSpec spec);
 
@@ -37,7 +53,7 @@ public interface InstanceDriver {
     /** Stops the server, if it runs; its data stays. */
     void stop(InstanceSpec spec);
 
-    /** Stops every server this driver started or found running since the service started. */
+    /** Stops, if so configured, every server this driver started or found running since the service started. */
     void stopAll();
 
     /**

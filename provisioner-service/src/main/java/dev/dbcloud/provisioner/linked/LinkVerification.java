@@ -6,17 +6,17 @@ import dev.dbcloud.events.LinkFailureReason;
  * Whether a server the user runs can be linked: {@link #passed()}, or the reason and a message (without
  * secrets) for the user.
  */
-public record LinkVerification(LinkFailureReason failure, String message) {
+record LinkVerification(LinkFailureReason failure, String message) {
 
     static LinkVerification verified() {
         return new LinkVerification(null, null);
     }
 
-    public static LinkVerification refused(LinkFailureReason reason, String message) {
+    static LinkVerification refused(LinkFailureReason reason, String message) {
         return new LinkVerification(reason, message);
     }
 
-    public boolean passed() {
+    boolean passed() {
         return failure == null;
     }
 }

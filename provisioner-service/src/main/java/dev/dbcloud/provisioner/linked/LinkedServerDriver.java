@@ -1,7 +1,13 @@
 package dev.dbcloud.provisioner.linked;
 
 import dev.dbcloud.events.LinkFailureReason;
+import dev.dbcloud.provisioner.driver.DriverException;
+import dev.dbcloud.provisioner.driver.DriverKind;
+import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.LinkRefusedException;
+import dev.dbcloud.provisioner.driver.Placement;
 import dev.dbcloud.sql.ServerLogin;
 import dev.dbcloud.sql.SqlStates;
 import java.net.ConnectException;
@@ -12,6 +18,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,7 +30,7 @@ import org.springframework.stereotype.Component;
  * and create databases, and whose password it keeps only as ciphertext.
  */
 @Component
-public class LinkedServerDriver {
+class LinkedServerDriver implements InstanceDriver {
 
 
     private final LinkedServerProperties properties;
@@ -29,13 +39,65 @@ public class LinkedServerDriver {
         this.properties = properties;
     }
 
-    public ServerLogin login(String host, int port, String role, String password) {
-        return new ServerLogin(host, port, role, password, properties.connectTimeout(), properties.socketTimeout(),
-                InstanceDriver.APPLICATION);
+    @Override
+    public DriverKind kind() {
+        return DriverKind.LINKED;
+    }
+
+    /** The user placed the server: there is nothing to place. */
+    @Override
+    public Optional<Placement> place(UUID instanceId, Set<Integer> portsInUse) {
+        return Optional.empty();
+    }
+
+    /** Checks that the control role the user named logs in and may create databases; starts nothing. */
+    @Override
+    public Endpoint provision(InstanceSpec spec) {
+        LinkVerification verification = verify(controlLogin(spec));
+        if (!verification.passed()) {
+            throw new LinkRefusedException(verification.failure(), verification.message());
+        }
+        return new Endpoint(spec.hostName(), spec.port());
+    }
+
+    /** Nothing of the user's server is the control plane's to clean. */
+    @Override
+    public void recoverAfterCrash() {
+    }
+
+    /** The user runs the server; the control plane neither starts nor restarts it. */
+    @Override
+    public void ensureRunning(InstanceSpec spec) {
+    }
+
+    @Override
+    public void stop(InstanceSpec spec) {
+        throw new DriverException("a linked instance's server is yours: stop it where it runs");
+    }
+
+    @Override
+    public void stopAll() {
+    }
+
+    @Override
+    public void destroy(InstanceSpec spec) {
+        throw new DriverException("a linked instance is unlinked, not destroyed: its server and data belong to you");
+    }
+
+    @Override
+    public OptionalLong systemIdentifier(InstanceSpec spec) {
+        return OptionalLong.empty();
+    }
+
+    /** As the control role the user named, with the password the user gave. */
+    @Override
+    public ServerLogin controlLogin(InstanceSpec spec) {
+        return new ServerLogin(spec.hostName(), spec.port(), spec.adminUsername(), spec.controlPassword(),
+                properties.connectTimeout(), properties.socketTimeout(), APPLICATION);
     }
 
     /** Logs in to the server's {@code postgres} database and checks that the role may create databases. */
-    public LinkVerification verify(ServerLogin login) {
+    LinkVerification verify(ServerLogin login) {
         try (Connection connection = login.connect("postgres");
                 Statement statement = connection.createStatement();
                 ResultSet role = statement.executeQuery(

@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 /** Hands out ports for local instances from the configured range. */
 @Component
-public class LocalPorts {
+class LocalPorts {
 
     private final LocalServerProperties properties;
 
@@ -17,7 +17,7 @@ public class LocalPorts {
     }
 
     /** The lowest port of the range that no instance holds and nothing on this host listens on; -1 if none. */
-    public int allocate(Set<Integer> taken) {
+    int allocate(Set<Integer> taken) {
         for (int port = properties.portMin(); port <= properties.portMax(); port++) {
             if (!taken.contains(port) && isBindable(port)) {
                 return port;

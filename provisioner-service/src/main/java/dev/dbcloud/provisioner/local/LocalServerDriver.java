@@ -3,9 +3,11 @@ package dev.dbcloud.provisioner.local;
 import dev.dbcloud.common.rules.InstanceRules;
 import dev.dbcloud.sql.SqlIdentifiers;
 import dev.dbcloud.provisioner.driver.DriverException;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.Placement;
 import dev.dbcloud.provisioner.driver.PortTakenException;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone.Step;
@@ -26,6 +28,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.file.PathUtils;
 import org.postgresql.PGConnection;
@@ -64,10 +69,25 @@ class LocalServerDriver implements InstanceDriver {
     private final java.util.Map<Path, Object> starting = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ApplicationEventPublisher steps;
+    private final LocalPorts ports;
 
-    LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps) {
+    LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps, LocalPorts ports) {
         this.properties = properties;
         this.steps = steps;
+        this.ports = ports;
+    }
+
+    @Override
+    public DriverKind kind() {
+        return DriverKind.LOCAL;
+    }
+
+    /** The lowest free port of the range, and a data directory under the root named by the instance's id. */
+    @Override
+    public Optional<Placement> place(UUID instanceId, Set<Integer> portsInUse) {
+        int port = ports.allocate(portsInUse);
+        return port < 0 ? Optional.empty()
+                : Optional.of(new Placement(port, properties.root().resolve("instances").resolve(instanceId.toString())));
     }
 
     @Override
@@ -187,11 +207,14 @@ class LocalServerDriver implements InstanceDriver {
                 properties.startTimeout(), APPLICATION);
     }
 
-    /** Stops the servers side by side: a stop of the service with many instances takes as long as the slowest. */
+    /**
+     * Stops the servers side by side, so a stop of the service with many instances takes as long as the slowest;
+     * unless they are to outlive the service ({@code stop-servers-on-shutdown} false).
+     */
     @Override
     public void stopAll() {
         List<Path> servers = List.copyOf(supervised);
-        if (servers.isEmpty()) {
+        if (servers.isEmpty() || !properties.stopServersOnShutdown()) {
             return;
         }
         java.util.concurrent.ExecutorService stops = java.util.concurrent.Executors.newFixedThreadPool(

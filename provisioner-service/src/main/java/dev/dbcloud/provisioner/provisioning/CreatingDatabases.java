@@ -8,7 +8,7 @@ import dev.dbcloud.events.DatabaseCreated;
 import dev.dbcloud.events.DatabaseCreationFailed;
 import dev.dbcloud.events.DatabaseCreationFailureReason;
 import dev.dbcloud.messaging.handled.HandledOperations;
-import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
 import dev.dbcloud.sql.ApplicationDatabases;
 import dev.dbcloud.sql.ServerLogin;
@@ -69,7 +69,7 @@ public class CreatingDatabases {
         ServerLogin login = access.controlLogin(instance);
         try (Connection connection = login.connect("postgres")) {
             String owner = ApplicationDatabases.ensureExists(connection, database,
-                    instance.driver() == Driver.LOCAL ? instance.adminUsername() : null);
+                    instance.driver() == DriverKind.LOCAL ? instance.adminUsername() : null);
             log.info("Database {} is ready on {}", database, instance.instance());
             return created(command, owner);
         } catch (SQLException e) {

@@ -8,8 +8,7 @@ import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.driver.DriverException;
-import dev.dbcloud.provisioner.driver.InstanceDriver;
-import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
 import java.time.Clock;
 import java.util.Optional;
@@ -35,16 +34,14 @@ public class Destroying {
 
     private final ProvisionedInstances instances;
     private final HandledOperations handled;
-    private final InstanceDriver driver;
     private final ServerAccess access;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    Destroying(ProvisionedInstances instances, HandledOperations handled, InstanceDriver driver, ServerAccess access,
+    Destroying(ProvisionedInstances instances, HandledOperations handled, ServerAccess access,
             TransactionTemplate transactions, Clock clock) {
         this.instances = instances;
         this.handled = handled;
-        this.driver = driver;
         this.access = access;
         this.transactions = transactions;
         this.clock = clock;
@@ -62,7 +59,7 @@ public class Destroying {
             return;
         }
         ProvisionedInstance instance = target.get();
-        if (instance.driver() == Driver.LINKED) {
+        if (instance.driver() == DriverKind.LINKED) {
             // The server and its data are the user's: the control plane forgets a linked server (unlink), never
             // destroys it, and must not report data gone that is still there.
             handled.emit(command, failed(command, DestroyFailureReason.WRONG_DRIVER,
@@ -77,7 +74,7 @@ public class Destroying {
 
     private void run(DestroyRequested command, ProvisionedInstance instance) {
         try {
-            driver.destroy(access.spec(instance, null));
+            access.driver(instance).destroy(access.spec(instance, null));
             transactions.executeWithoutResult(tx -> {
                 instances.markDestroyed(instance.operationId());
                 handled.emit(command, destroyed(command));

@@ -5,7 +5,6 @@ import dev.dbcloud.common.Topics;
 import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.messaging.outbox.Outbox;
-import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.sql.ServerLogin;
 import dev.dbcloud.sql.SqlStates;
@@ -47,14 +46,11 @@ class HealthWatch implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final InstanceSupervisor supervisor;
-    private final InstanceDriver driver;
     private volatile ScheduledExecutorService rounds;
 
     HealthWatch(ProvisionedInstances instances, ServerAccess access, HealthWatchProperties properties,
-            Outbox outbox, TransactionTemplate transactions, Clock clock, InstanceSupervisor supervisor,
-            InstanceDriver driver) {
+            Outbox outbox, TransactionTemplate transactions, Clock clock, InstanceSupervisor supervisor) {
         this.supervisor = supervisor;
-        this.driver = driver;
         this.instances = instances;
         this.access = access;
         this.properties = properties;
@@ -144,8 +140,8 @@ class HealthWatch implements SmartLifecycle {
     private InstanceHealthChanged observe(ProvisionedInstance instance) {
         // Watched instances are local ones: one spec (one decryption of the control password) serves both calls.
         InstanceSpec spec = access.spec(instance, null);
-        ServerLogin login = driver.controlLogin(spec).withTimeouts(properties.healthTimeout());
-        OptionalLong expected = driver.systemIdentifier(spec);
+        ServerLogin login = access.driver(instance).controlLogin(spec).withTimeouts(properties.healthTimeout());
+        OptionalLong expected = access.driver(instance).systemIdentifier(spec);
         try (Connection connection = login.connect("postgres")) {
             if (expected.isPresent()) {
                 try (Statement statement = connection.createStatement();

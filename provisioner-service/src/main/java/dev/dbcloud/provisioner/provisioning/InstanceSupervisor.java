@@ -2,7 +2,7 @@ package dev.dbcloud.provisioner.provisioning;
 
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
-import dev.dbcloud.provisioner.local.LocalServerProperties;
+import dev.dbcloud.provisioner.driver.InstanceDrivers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Clock;
@@ -29,9 +29,8 @@ class InstanceSupervisor implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(InstanceSupervisor.class);
 
     private final ProvisionedInstances instances;
-    private final InstanceDriver driver;
+    private final InstanceDrivers drivers;
     private final ServerAccess access;
-    private final LocalServerProperties properties;
     /** After a failed restart, the next waits twice as long, from this... */
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     /** ...to at most this. */
@@ -42,12 +41,11 @@ class InstanceSupervisor implements SmartLifecycle {
     private final Map<UUID, Retry> retries = new ConcurrentHashMap<>();
     private volatile boolean running;
 
-    InstanceSupervisor(ProvisionedInstances instances, InstanceDriver driver, ServerAccess access,
-            LocalServerProperties properties, TransactionTemplate transactions, Clock clock) {
+    InstanceSupervisor(ProvisionedInstances instances, InstanceDrivers drivers, ServerAccess access,
+            TransactionTemplate transactions, Clock clock) {
         this.instances = instances;
-        this.driver = driver;
+        this.drivers = drivers;
         this.access = access;
-        this.properties = properties;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -67,7 +65,7 @@ class InstanceSupervisor implements SmartLifecycle {
                 if (!instances.lockAvailable(instance.operationId())) {
                     return false;
                 }
-                driver.ensureRunning(access.spec(instance, null));
+                access.driver(instance).ensureRunning(access.spec(instance, null));
                 return true;
             });
             if (Boolean.TRUE.equals(started)) {
@@ -96,10 +94,10 @@ class InstanceSupervisor implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        driver.recoverAfterCrash();
+        drivers.all().forEach(InstanceDriver::recoverAfterCrash);
         for (ProvisionedInstance instance : instances.thatShouldRun()) {
             try {
-                driver.ensureRunning(access.spec(instance, null));
+                access.driver(instance).ensureRunning(access.spec(instance, null));
             } catch (DriverException e) {
                 log.warn("Could not start {}: {}", instance.instance(), e.getMessage());
             }
@@ -109,9 +107,7 @@ class InstanceSupervisor implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        if (properties.stopServersOnShutdown()) {
-            driver.stopAll();
-        }
+        drivers.all().forEach(InstanceDriver::stopAll);
     }
 
     @Override

@@ -9,8 +9,11 @@ import dev.dbcloud.events.LinkFailed;
 import dev.dbcloud.events.LinkFailureReason;
 import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.messaging.handled.HandledOperations;
-import dev.dbcloud.provisioner.linked.LinkVerification;
-import dev.dbcloud.provisioner.linked.LinkedServerDriver;
+import dev.dbcloud.provisioner.driver.DriverKind;
+import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceDrivers;
+import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.LinkRefusedException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.UUID;
@@ -32,16 +35,16 @@ public class Linking {
 
     private final ProvisionedInstances instances;
     private final HandledOperations handled;
-    private final LinkedServerDriver driver;
+    private final InstanceDriver driver;
     private final ControlPasswordCipher cipher;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    Linking(ProvisionedInstances instances, HandledOperations handled, LinkedServerDriver driver,
+    Linking(ProvisionedInstances instances, HandledOperations handled, InstanceDrivers drivers,
             ControlPasswordCipher cipher, TransactionTemplate transactions, Clock clock) {
         this.instances = instances;
         this.handled = handled;
-        this.driver = driver;
+        this.driver = drivers.of(DriverKind.LINKED);
         this.cipher = cipher;
         this.transactions = transactions;
         this.clock = clock;
@@ -58,39 +61,46 @@ public class Linking {
             return;
         }
         byte[] ciphertext = bytes(command.getPasswordCiphertext());
-        LinkVerification verification = verify(command, ref, ciphertext);
+        LinkRefusedException refused = refusal(command, ref, ciphertext);
         ProvisionedInstance instance = ProvisionedInstance.linked(operationId, ref, command.getHostName(),
                 command.getPort(), command.getAdminRole(), ciphertext,
-                verification.passed() ? null : verification.failure().name(), verification.message());
+                refused == null ? null : refused.reason().name(), refused == null ? null : refused.getMessage());
         try {
             transactions.executeWithoutResult(tx -> {
                 instances.insert(instance);
-                handled.emit(command, verification.passed()
+                handled.emit(command, refused == null
                         ? linked(command, ciphertext)
-                        : failed(command, verification.failure(), verification.message()));
+                        : failed(command, refused.reason(), refused.getMessage()));
             });
         } catch (DuplicateKeyException raced) {
             handled.emit(command, nameInUse(command));
             return;
         }
         log.info("Linking {} at {}:{}: {}", ref, command.getHostName(), command.getPort(),
-                verification.passed() ? "linked" : verification.message());
+                refused == null ? "linked" : refused.getMessage());
     }
 
-    private LinkVerification verify(LinkRequested command, InstanceRef ref, byte[] ciphertext) {
+    /** Why the server cannot be linked; null when it can. */
+    private LinkRefusedException refusal(LinkRequested command, InstanceRef ref, byte[] ciphertext) {
         if (!InstanceRules.hostName("hostName", command.getHostName()).isEmpty()
                 || !InstanceRules.port("port", command.getPort()).isEmpty()
                 || !InstanceRules.roleName("adminRole", command.getAdminRole()).isEmpty()) {
-            return LinkVerification.refused(LinkFailureReason.INVALID_REQUEST, "the host name, port or role is not valid");
+            return new LinkRefusedException(LinkFailureReason.INVALID_REQUEST, "the host name, port or role is not valid");
         }
         String password;
         try {
             password = cipher.decrypt(ref, ciphertext);
         } catch (IllegalStateException e) {
-            return LinkVerification.refused(LinkFailureReason.INVALID_REQUEST,
+            return new LinkRefusedException(LinkFailureReason.INVALID_REQUEST,
                     "the password cannot be decrypted with this control plane's keys");
         }
-        return driver.verify(driver.login(command.getHostName(), command.getPort(), command.getAdminRole(), password));
+        try {
+            driver.provision(new InstanceSpec(ref, command.getAdminRole(), null, password, command.getHostName(),
+                    command.getPort(), null));
+            return null;
+        } catch (LinkRefusedException refused) {
+            return refused;
+        }
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

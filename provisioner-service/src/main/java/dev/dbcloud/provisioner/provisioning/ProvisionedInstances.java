@@ -2,6 +2,7 @@ package dev.dbcloud.provisioner.provisioning;
 
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.InstanceHealth;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -179,7 +180,7 @@ class ProvisionedInstances {
         return new ProvisionedInstance(
                 row.getObject("operation_id", UUID.class),
                 new InstanceRef(row.getString("tenant"), row.getString("name")),
-                ProvisionedInstance.Driver.valueOf(row.getString("driver")),
+                DriverKind.valueOf(row.getString("driver")),
                 ProvisionedInstance.Status.valueOf(row.getString("status")),
                 row.getString("admin_username"),
                 row.getInt("port"),

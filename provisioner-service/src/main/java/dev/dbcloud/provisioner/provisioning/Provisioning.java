@@ -12,15 +12,15 @@ import dev.dbcloud.events.ProvisionRequested;
 import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.messaging.outbox.Outbox;
 import dev.dbcloud.provisioner.driver.DriverException;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceDrivers;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.Placement;
 import dev.dbcloud.provisioner.driver.PortTakenException;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
-import dev.dbcloud.provisioner.local.LocalPorts;
-import dev.dbcloud.provisioner.local.LocalServerProperties;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Optional;
@@ -48,29 +48,26 @@ public class Provisioning {
 
     private final ProvisionedInstances instances;
     private final HandledOperations handled;
+    /** The driver a provisioning uses: ProvisionRequested names none, and the seed's instances run locally. */
     private final InstanceDriver driver;
     private final ServerAccess access;
-    private final LocalPorts ports;
     private final ControlPasswordCipher cipher;
     private final Outbox outbox;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    private final Path root;
     private final ApplicationEventPublisher steps;
 
-    Provisioning(ProvisionedInstances instances, HandledOperations handled, InstanceDriver driver,
-            ServerAccess access, LocalPorts ports, ControlPasswordCipher cipher, Outbox outbox,
-            TransactionTemplate transactions, Clock clock, LocalServerProperties local, ApplicationEventPublisher steps) {
+    Provisioning(ProvisionedInstances instances, HandledOperations handled, InstanceDrivers drivers,
+            ServerAccess access, ControlPasswordCipher cipher, Outbox outbox, TransactionTemplate transactions,
+            Clock clock, ApplicationEventPublisher steps) {
         this.instances = instances;
         this.handled = handled;
-        this.driver = driver;
+        this.driver = drivers.of(DriverKind.LOCAL);
         this.access = access;
-        this.ports = ports;
         this.cipher = cipher;
         this.outbox = outbox;
         this.transactions = transactions;
         this.clock = clock;
-        this.root = local.root();
         this.steps = steps;
     }
 
@@ -101,18 +98,17 @@ public class Provisioning {
      */
     private ProvisionedInstance claim(UUID operationId, InstanceRef ref, ProvisionRequested command) {
         byte[] ciphertext = cipher.encrypt(ref, ControlPasswordCipher.randomPassword());
-        Path dataDirectory = root.resolve("instances").resolve(operationId.toString());
         for (int attempt = 0; attempt < 5; attempt++) {
             if (instances.isLive(ref)) {
                 return reject(command, ProvisionFailureReason.NAME_IN_USE, "an instance with this name exists");
             }
-            int port = ports.allocate(instances.localPortsInUse());
-            if (port < 0) {
+            Optional<Placement> placement = driver.place(operationId, instances.localPortsInUse());
+            if (placement.isEmpty()) {
                 return reject(command, ProvisionFailureReason.PORTS_EXHAUSTED,
                         "no free port is left in the configured range");
             }
             ProvisionedInstance instance = ProvisionedInstance.provisioning(operationId, ref,
-                    command.getAdminUsername(), port, dataDirectory, ciphertext);
+                    command.getAdminUsername(), placement.get().port(), placement.get().dataDirectory(), ciphertext);
             try {
                 instances.insert(instance);
                 return instance;
@@ -187,10 +183,8 @@ public class Provisioning {
         for (int attempt = 1; ; attempt++) {
             Set<Integer> inUse = instances.localPortsInUse();
             inUse.addAll(taken);
-            int port = ports.allocate(inUse);
-            if (port < 0) {
-                throw new DriverException("no free port is left in the configured range");
-            }
+            int port = driver.place(instance.operationId(), inUse).map(Placement::port)
+                    .orElseThrow(() -> new DriverException("no free port is left in the configured range"));
             try {
                 transactions.executeWithoutResult(tx -> instances.movePort(instance.operationId(), port));
                 return port;
@@ -207,7 +201,7 @@ public class Provisioning {
         event.setHostName(instance.hostName());
         event.setPort(instance.port());
         event.setAdminUsername(instance.adminUsername());
-        event.setDriver(InstanceDriverKind.LOCAL);
+        event.setDriver(InstanceDriverKind.valueOf(instance.driver().name()));
         event.setControlPasswordCiphertext(ByteBuffer.wrap(instance.controlPasswordCiphertext()));
         return EventMetadata.stamp(event, instance.operationId(), instance.instance(), clock.instant());
     }

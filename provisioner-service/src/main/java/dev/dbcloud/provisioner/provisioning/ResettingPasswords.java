@@ -7,7 +7,7 @@ import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetFailureReason;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.messaging.handled.HandledOperations;
-import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
 import dev.dbcloud.sql.ServerLogin;
 import dev.dbcloud.sql.SqlIdentifiers;
@@ -57,7 +57,7 @@ public class ResettingPasswords {
         if (instance.isEmpty()) {
             outcome = failed(command, PasswordResetFailureReason.INSTANCE_NOT_AVAILABLE,
                     "no available instance has this name");
-        } else if (instance.get().driver() == Driver.LINKED) {
+        } else if (instance.get().driver() == DriverKind.LINKED) {
             outcome = failed(command, PasswordResetFailureReason.WRONG_DRIVER,
                     "the passwords of a linked instance are managed on your own server");
         } else if (!command.getPasswordVerifier().startsWith(SCRAM_VERIFIER_PREFIX)) {

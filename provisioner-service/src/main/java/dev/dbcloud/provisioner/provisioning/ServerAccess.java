@@ -2,41 +2,40 @@ package dev.dbcloud.provisioner.provisioning;
 
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceDrivers;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.sql.ServerLogin;
-import dev.dbcloud.provisioner.linked.LinkedServerDriver;
 import org.springframework.stereotype.Component;
 
 /**
- * Reaches the server behind an instance row: the local driver's spec of it, or a login as its control role
- * ({@code dbosadmin} on a local instance, the role the user named on a linked one). The control password is
- * decrypted here, for the one call that needs it, and never kept.
+ * Reaches the server behind an instance row through the driver it names: the driver's spec of it, or a login as its
+ * control role ({@code dbosadmin} on a local instance, the role the user named on a linked one). The control
+ * password is decrypted here, for the one call that needs it, and never kept.
  */
 @Component
 class ServerAccess {
 
-    private final InstanceDriver local;
-    private final LinkedServerDriver linked;
+    private final InstanceDrivers drivers;
     private final ControlPasswordCipher cipher;
 
-    ServerAccess(InstanceDriver local, LinkedServerDriver linked, ControlPasswordCipher cipher) {
-        this.local = local;
-        this.linked = linked;
+    ServerAccess(InstanceDrivers drivers, ControlPasswordCipher cipher) {
+        this.drivers = drivers;
         this.cipher = cipher;
     }
 
-    /** The local driver's view of an instance; {@code passwordVerifier} only when provisioning. */
+    /** The driver that runs, or reaches, the instance's server. */
+    InstanceDriver driver(ProvisionedInstance instance) {
+        return drivers.of(instance.driver());
+    }
+
+    /** The driver's view of an instance; {@code passwordVerifier} only when provisioning. */
     InstanceSpec spec(ProvisionedInstance instance, String passwordVerifier) {
         return new InstanceSpec(instance.instance(), instance.adminUsername(), passwordVerifier,
-                controlPassword(instance), instance.port(), instance.dataDirectory());
+                controlPassword(instance), instance.hostName(), instance.port(), instance.dataDirectory());
     }
 
     ServerLogin controlLogin(ProvisionedInstance instance) {
-        return switch (instance.driver()) {
-            case LOCAL -> local.controlLogin(spec(instance, null));
-            case LINKED -> linked.login(instance.hostName(), instance.port(), instance.adminUsername(),
-                    controlPassword(instance));
-        };
+        return driver(instance).controlLogin(spec(instance, null));
     }
 
     private String controlPassword(ProvisionedInstance instance) {

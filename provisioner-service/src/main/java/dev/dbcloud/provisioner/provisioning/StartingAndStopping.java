@@ -12,10 +12,9 @@ import dev.dbcloud.events.StopFailureReason;
 import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.driver.DriverException;
-import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.Placement;
 import dev.dbcloud.provisioner.driver.PortTakenException;
-import dev.dbcloud.provisioner.local.LocalPorts;
-import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
 import java.time.Clock;
 import java.util.HashSet;
@@ -46,19 +45,15 @@ public class StartingAndStopping {
 
     private final ProvisionedInstances instances;
     private final HandledOperations handled;
-    private final InstanceDriver driver;
     private final ServerAccess access;
-    private final LocalPorts ports;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    StartingAndStopping(ProvisionedInstances instances, HandledOperations handled, InstanceDriver driver,
-            ServerAccess access, LocalPorts ports, TransactionTemplate transactions, Clock clock) {
+    StartingAndStopping(ProvisionedInstances instances, HandledOperations handled, ServerAccess access,
+            TransactionTemplate transactions, Clock clock) {
         this.instances = instances;
         this.handled = handled;
-        this.driver = driver;
         this.access = access;
-        this.ports = ports;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -71,7 +66,7 @@ public class StartingAndStopping {
         String refusal = refusal(live);
         if (refusal != null) {
             handled.emit(command, stopFailed(command,
-                    live.filter(i -> i.driver() == Driver.LINKED).isPresent() ? StopFailureReason.WRONG_DRIVER
+                    live.filter(i -> i.driver() == DriverKind.LINKED).isPresent() ? StopFailureReason.WRONG_DRIVER
                             : StopFailureReason.INSTANCE_NOT_AVAILABLE, refusal));
             return;
         }
@@ -82,7 +77,7 @@ public class StartingAndStopping {
                     return false;
                 }
                 instances.markStopped(instance.operationId());
-                driver.stop(access.spec(instance, null));
+                access.driver(instance).stop(access.spec(instance, null));
                 handled.emit(command,
                         EventMetadata.stampAsOutcomeOf(command, new InstanceStopped(), clock.instant()));
                 return true;
@@ -108,7 +103,7 @@ public class StartingAndStopping {
         String refusal = refusal(live);
         if (refusal != null) {
             handled.emit(command, startFailed(command,
-                    live.filter(i -> i.driver() == Driver.LINKED).isPresent() ? StartFailureReason.WRONG_DRIVER
+                    live.filter(i -> i.driver() == DriverKind.LINKED).isPresent() ? StartFailureReason.WRONG_DRIVER
                             : StartFailureReason.INSTANCE_NOT_AVAILABLE, refusal));
             return;
         }
@@ -133,7 +128,7 @@ public class StartingAndStopping {
                     if (target != instance.port()) {
                         instances.movePort(instance.operationId(), target);
                     }
-                    driver.ensureRunning(access.spec(instance, null).onPort(target));
+                    access.driver(instance).ensureRunning(access.spec(instance, null).onPort(target));
                     instances.markStarted(instance.operationId());
                     handled.emit(command, started(command, instance, target));
                     return true;
@@ -158,11 +153,12 @@ public class StartingAndStopping {
                 }
                 Set<Integer> inUse = instances.localPortsInUse();
                 inUse.addAll(taken);
-                port = ports.allocate(inUse);
-                if (port < 0) {
+                Optional<Placement> placement = access.driver(instance).place(instance.operationId(), inUse);
+                if (placement.isEmpty()) {
                     return Optional.of(startFailed(command, StartFailureReason.PORTS_EXHAUSTED, "another program "
                             + "holds port " + instance.port() + " and no free port is left in the range"));
                 }
+                port = placement.get().port();
             } catch (DriverException e) {
                 log.warn("Starting {} failed: {}", instance.instance(), e.getMessage());
                 return Optional.of(startFailed(command, StartFailureReason.DRIVER_ERROR, e.getMessage()));
@@ -176,7 +172,7 @@ public class StartingAndStopping {
             return "no instance has this name";
         }
         ProvisionedInstance instance = live.get();
-        if (instance.driver() == Driver.LINKED) {
+        if (instance.driver() == DriverKind.LINKED) {
             return "a linked instance's server is yours: start and stop it where it runs";
         }
         if (instance.status() != Status.AVAILABLE && instance.status() != Status.STOPPED) {

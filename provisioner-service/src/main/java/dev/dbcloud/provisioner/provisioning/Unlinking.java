@@ -7,7 +7,7 @@ import dev.dbcloud.events.UnlinkFailed;
 import dev.dbcloud.events.UnlinkFailureReason;
 import dev.dbcloud.events.UnlinkRequested;
 import dev.dbcloud.messaging.handled.HandledOperations;
-import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Driver;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,7 +45,7 @@ public class Unlinking {
         }
         InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
         Optional<ProvisionedInstance> instance = instances.live(ref);
-        if (instance.isPresent() && instance.get().driver() == Driver.LOCAL) {
+        if (instance.isPresent() && instance.get().driver() == DriverKind.LOCAL) {
             // The gateway unlinks linked instances only. A local instance is destroyed, never forgotten: forgetting
             // it would leave its server running with nobody to stop it.
             log.warn("Refusing an unlink of local instance {}: local instances are destroyed, not unlinked", ref);

@@ -1,16 +1,19 @@
 package dev.dbcloud.provisioner.provisioning;
 
 import dev.dbcloud.provisioner.driver.DriverException;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.Placement;
 import dev.dbcloud.sql.ServerLogin;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 
 /**
  * Lets a test make the real local driver fail where no real fault is at hand (the tests run as root, which no
@@ -31,10 +34,29 @@ class DriverFaults {
     static final Set<String> portTakenAtProvision = ConcurrentHashMap.newKeySet();
     static final java.util.List<java.net.ServerSocket> takenPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Wraps the local driver bean, so the registry holds the wrapper as the one LOCAL driver. */
     @Bean
-    @Primary
-    InstanceDriver faultInjectingDriver(@Qualifier("localServerDriver") InstanceDriver local) {
+    static BeanPostProcessor faultInjectingLocalDriver() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                return bean instanceof InstanceDriver local && local.kind() == DriverKind.LOCAL ? wrap(local) : bean;
+            }
+        };
+    }
+
+    private static InstanceDriver wrap(InstanceDriver local) {
         return new InstanceDriver() {
+            @Override
+            public DriverKind kind() {
+                return local.kind();
+            }
+
+            @Override
+            public Optional<Placement> place(UUID instanceId, Set<Integer> portsInUse) {
+                return local.place(instanceId, portsInUse);
+            }
+
             @Override
             public Endpoint provision(InstanceSpec spec) {
                 if (portTakenAtProvision.remove(spec.instance().name())) {

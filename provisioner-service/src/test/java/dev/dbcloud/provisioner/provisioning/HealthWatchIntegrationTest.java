@@ -7,7 +7,9 @@ import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
+import dev.dbcloud.provisioner.driver.InstanceDrivers;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import java.time.Duration;
 import java.nio.file.Files;
@@ -22,7 +24,7 @@ class HealthWatchIntegrationTest extends AbstractProvisionerIntegrationTest {
     /** The watch runs every second in these tests; in service, every five. */
     private static final Duration REPORTED_WITHIN = Duration.ofSeconds(20);
 
-    @Autowired InstanceDriver driver;
+    @Autowired InstanceDrivers drivers;
     @Autowired ServerAccess access;
     @Autowired ProvisionedInstances instances;
 
@@ -33,9 +35,9 @@ class HealthWatchIntegrationTest extends AbstractProvisionerIntegrationTest {
         InstanceSpec spec = access.spec(
                 instances.byOperation(UUID.fromString(provisioning.getOperationId())).orElseThrow(), null);
 
-        driver.stop(spec);
+        local().stop(spec);
         await().atMost(REPORTED_WITHIN).until(() -> healthReports(provisioning).contains(InstanceHealth.UNAVAILABLE));
-        driver.ensureRunning(spec);
+        local().ensureRunning(spec);
         await().atMost(REPORTED_WITHIN).until(() -> healthReports(provisioning).lastIndexOf(InstanceHealth.AVAILABLE)
                 > healthReports(provisioning).indexOf(InstanceHealth.UNAVAILABLE));
 
@@ -74,7 +76,7 @@ class HealthWatchIntegrationTest extends AbstractProvisionerIntegrationTest {
                 java.sql.Statement statement = connection.createStatement();
                 java.sql.ResultSet identity = statement.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
             identity.next();
-            assertThat(driver.systemIdentifier(access.spec(instance, null))).hasValue(identity.getLong(1));
+            assertThat(local().systemIdentifier(access.spec(instance, null))).hasValue(identity.getLong(1));
         }
     }
 
@@ -92,6 +94,10 @@ class HealthWatchIntegrationTest extends AbstractProvisionerIntegrationTest {
         }
         await().atMost(REPORTED_WITHIN).until(() -> healthReports(provisioning).lastIndexOf(InstanceHealth.AVAILABLE)
                 > healthReports(provisioning).indexOf(InstanceHealth.UNAVAILABLE));
+    }
+
+    private InstanceDriver local() {
+        return drivers.of(DriverKind.LOCAL);
     }
 
     private static List<InstanceHealth> healthReports(ProvisionRequested provisioning) {

@@ -15,16 +15,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The modules' boundaries, checked on the compiled classes of every module (the local stack's class path holds
  * them all): the services talk over Kafka and HTTP only, never through each other's classes, the shared modules
- * know no service, and the provisioner's use cases know drivers only through their SPI.
+ * know no service, the provisioner's use cases know drivers only through their SPI, and only the gateway's web
+ * adapters know its web package.
  */
 class ArchitectureTest {
 
     /** Each service's (and the CLI's) root package. */
     private static final List<String> SERVICES = List.of("dev.dbcloud.gateway", "dev.dbcloud.provisioner",
             "dev.dbcloud.migration", "dev.dbcloud.status", "dev.dbcloud.cli");
-    /** The shared modules: the contract, messaging, SQL to instance servers. */
+    /** The shared modules: the contract, messaging, SQL to instance servers, service security. */
     private static final List<String> SHARED = List.of("dev.dbcloud.common", "dev.dbcloud.events",
-            "dev.dbcloud.messaging", "dev.dbcloud.sql");
+            "dev.dbcloud.messaging", "dev.dbcloud.sql", "dev.dbcloud.security");
 
     private static JavaClasses classes;
 
@@ -59,6 +60,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dbcloud.provisioner.local..",
                         "dev.dbcloud.provisioner.linked..")
                 .because("a use case picks a driver by kind from InstanceDrivers; placement is the driver's")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheGatewaysWebAdaptersUseItsWebPackage() {
+        noClasses().that().resideInAPackage("dev.dbcloud.gateway..").and().resideOutsideOfPackages(
+                        "dev.dbcloud.gateway.web..", "dev.dbcloud.gateway..web..")
+                .should().dependOnClassesThat().resideInAPackage("dev.dbcloud.gateway.web..")
+                .because("use cases say why they refuse (gateway.refusals); the web adapters turn that into HTTP")
                 .check(classes);
     }
 

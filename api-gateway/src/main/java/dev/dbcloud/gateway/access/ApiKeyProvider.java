@@ -1,6 +1,6 @@
 package dev.dbcloud.gateway.access;
 
-import dev.dbcloud.messaging.security.BearerKeyAuthentication;
+import dev.dbcloud.security.BearerKeyAuthentication;
 import java.util.List;
 import org.springframework.dao.DataAccessException;
 import org.springframework.security.authentication.AuthenticationProvider;

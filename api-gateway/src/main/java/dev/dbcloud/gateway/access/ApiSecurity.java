@@ -1,6 +1,6 @@
 package dev.dbcloud.gateway.access;
 
-import dev.dbcloud.messaging.security.BearerKeys;
+import dev.dbcloud.security.BearerKeys;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;

@@ -4,7 +4,7 @@ import dev.dbcloud.common.rules.Rule;
 import dev.dbcloud.common.rules.Violation;
 import dev.dbcloud.gateway.operations.Operations;
 import dev.dbcloud.gateway.status.OperationView;
-import dev.dbcloud.gateway.web.ValidationFailedException;
+import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -9,6 +9,7 @@ import dev.dbcloud.common.rules.Violation;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DestroyRequested;
+import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.MigrateRequested;
 import dev.dbcloud.events.Migration;
@@ -19,12 +20,14 @@ import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
 import dev.dbcloud.gateway.idempotency.IdempotentRequests;
 import dev.dbcloud.gateway.idempotency.RequestFingerprint;
+import dev.dbcloud.gateway.operations.OperationType;
 import dev.dbcloud.gateway.operations.Operations;
+import dev.dbcloud.gateway.status.OperationStatus;
 import dev.dbcloud.gateway.status.OperationView;
-import dev.dbcloud.gateway.web.ConflictException;
-import dev.dbcloud.gateway.web.NotFoundException;
-import dev.dbcloud.gateway.web.PayloadTooLargeException;
-import dev.dbcloud.gateway.web.ValidationFailedException;
+import dev.dbcloud.gateway.refusals.ConflictException;
+import dev.dbcloud.gateway.refusals.NotFoundException;
+import dev.dbcloud.gateway.refusals.PayloadTooLargeException;
+import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import dev.dbcloud.messaging.outbox.Outbox;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -70,7 +73,7 @@ public class InstanceCommands {
         RequestFingerprint fingerprint = RequestFingerprint.of("provision", request.name(), request.username())
                 .withSecret(request.password());
         return idempotency.once(tenant, idempotencyKey, fingerprint, () -> {
-            OperationView operation = takeName(tenant, request.name(), "LOCAL", "PROVISION");
+            OperationView operation = takeName(tenant, request.name(), InstanceDriverKind.LOCAL, OperationType.PROVISION);
             ProvisionRequested command = new ProvisionRequested();
             command.setAdminUsername(request.username());
             command.setPasswordVerifier(PasswordUtil.encodeScramSha256(request.password().toCharArray()));
@@ -88,7 +91,7 @@ public class InstanceCommands {
         RequestFingerprint fingerprint = RequestFingerprint.of("link", request.name(), request.hostName(),
                 request.port().toString(), request.adminRole()).withSecret(request.password());
         return idempotency.once(tenant, idempotencyKey, fingerprint, () -> {
-            OperationView operation = takeName(tenant, request.name(), "LINKED", "LINK");
+            OperationView operation = takeName(tenant, request.name(), InstanceDriverKind.LINKED, OperationType.LINK);
             LinkRequested command = new LinkRequested();
             command.setHostName(request.hostName());
             command.setPort(request.port());
@@ -100,7 +103,9 @@ public class InstanceCommands {
     }
 
     @Transactional
-    public OperationView resetPassword(String tenant, String idempotencyKey, String name, ResetPasswordRequest request) {
+    public OperationView resetPassword(InstanceRef instance, String idempotencyKey, ResetPasswordRequest request) {
+        String tenant = instance.tenant();
+        String name = instance.name();
         validate(InstanceRules.password("password", request.password()));
         RequestFingerprint fingerprint = RequestFingerprint.of("password", name).withSecret(request.password());
         return idempotency.once(tenant, idempotencyKey, fingerprint, () -> {
@@ -111,36 +116,42 @@ public class InstanceCommands {
             }
             PasswordResetRequested command = new PasswordResetRequested();
             command.setPasswordVerifier(PasswordUtil.encodeScramSha256(request.password().toCharArray()));
-            return publish(tenant, operations.accept(tenant, name, "PASSWORD_RESET"), command);
+            return publish(tenant, operations.accept(tenant, name, OperationType.PASSWORD_RESET), command);
         });
     }
 
     @Transactional
-    public OperationView createDatabase(String tenant, String idempotencyKey, String name, CreateDatabaseRequest request) {
+    public OperationView createDatabase(InstanceRef instance, String idempotencyKey, CreateDatabaseRequest request) {
+        String tenant = instance.tenant();
+        String name = instance.name();
         validate(InstanceRules.applicationDatabaseName("name", request.name()));
         return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("database", name, request.name()), () -> {
             current(tenant, name);
             CreateDatabaseRequested command = new CreateDatabaseRequested();
             command.setDatabase(request.name());
-            return publish(tenant, operations.accept(tenant, name, "CREATE_DATABASE"), command);
+            return publish(tenant, operations.accept(tenant, name, OperationType.CREATE_DATABASE), command);
         });
     }
 
     /** Stops a local instance's server; its data and port stay until a start. */
     @Transactional
-    public OperationView stop(String tenant, String idempotencyKey, String name) {
+    public OperationView stop(InstanceRef instance, String idempotencyKey) {
+        String tenant = instance.tenant();
+        String name = instance.name();
         return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("stop", name),
-                () -> switchLocal(tenant, name, "STOP", new StopRequested()));
+                () -> switchLocal(tenant, name, OperationType.STOP, new StopRequested()));
     }
 
     /** Starts a local instance's server, moving it to a free port if another program holds its own. */
     @Transactional
-    public OperationView start(String tenant, String idempotencyKey, String name) {
+    public OperationView start(InstanceRef instance, String idempotencyKey) {
+        String tenant = instance.tenant();
+        String name = instance.name();
         return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("start", name),
-                () -> switchLocal(tenant, name, "START", new StartRequested()));
+                () -> switchLocal(tenant, name, OperationType.START, new StartRequested()));
     }
 
-    private OperationView switchLocal(String tenant, String name, String type, SpecificRecordBase command) {
+    private OperationView switchLocal(String tenant, String name, OperationType type, SpecificRecordBase command) {
         if (current(tenant, name).linked()) {
             throw new ConflictException("INSTANCE_IS_LINKED",
                     "Instance " + name + " is linked: its server is yours to start and stop where it runs.");
@@ -150,7 +161,9 @@ public class InstanceCommands {
 
     /** Runs an application's migrations on its database of the instance, creating the database if missing. */
     @Transactional
-    public OperationView migrate(String tenant, String idempotencyKey, String name, MigrateRequest request) {
+    public OperationView migrate(InstanceRef instance, String idempotencyKey, MigrateRequest request) {
+        String tenant = instance.tenant();
+        String name = instance.name();
         // The application's name doubles as its database's name unless appDbName says otherwise.
         validate(request.appDbName() == null
                         ? InstanceRules.applicationDatabaseName("application", request.application())
@@ -176,20 +189,24 @@ public class InstanceCommands {
             command.setMigrations(request.migrations().stream()
                     .map(m -> new Migration(m.version(), m.description(), m.sql()))
                     .toList());
-            return publish(Topics.MIGRATION_COMMANDS, tenant, operations.accept(tenant, name, "MIGRATE"), command);
+            return publish(Topics.MIGRATION_COMMANDS, tenant, operations.accept(tenant, name, OperationType.MIGRATE), command);
         });
     }
 
     /** Destroys a local instance; asked again while a destroy is under way, answers that destroy. */
     @Transactional
-    public OperationView destroy(String tenant, String idempotencyKey, String name) {
+    public OperationView destroy(InstanceRef instance, String idempotencyKey) {
+        String tenant = instance.tenant();
+        String name = instance.name();
         return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("destroy", name),
                 () -> release(tenant, name, false));
     }
 
     /** Forgets a linked instance, leaving its server alone; asked again while under way, answers that unlink. */
     @Transactional
-    public OperationView unlink(String tenant, String idempotencyKey, String name) {
+    public OperationView unlink(InstanceRef instance, String idempotencyKey) {
+        String tenant = instance.tenant();
+        String name = instance.name();
         return idempotency.once(tenant, idempotencyKey, RequestFingerprint.of("unlink", name),
                 () -> release(tenant, name, true));
     }
@@ -205,12 +222,12 @@ public class InstanceCommands {
         if (underWay.isPresent()) {
             return underWay.get();
         }
-        OperationView operation = operations.accept(tenant, name, linked ? "UNLINK" : "DESTROY");
+        OperationView operation = operations.accept(tenant, name, linked ? OperationType.UNLINK : OperationType.DESTROY);
         names.releasing(tenant, name, operation.id());
         return publish(tenant, operation, linked ? new UnlinkRequested() : new DestroyRequested());
     }
 
-    private OperationView takeName(String tenant, String name, String driver, String type) {
+    private OperationView takeName(String tenant, String name, InstanceDriverKind driver, OperationType type) {
         OperationView operation = operations.accept(tenant, name, type);
         if (!names.take(tenant, name, driver, operation.id(), operation.createdAt())) {
             throw new ConflictException("INSTANCE_NAME_TAKEN",
@@ -237,7 +254,7 @@ public class InstanceCommands {
             return Optional.empty();
         }
         OperationView release = operations.replay(tenant, holder.releaseOperationId());
-        if (!"FAILED".equals(release.status())) {
+        if (release.status() != OperationStatus.FAILED) {
             return Optional.of(release);
         }
         names.releaseFailed(holder.releaseOperationId());

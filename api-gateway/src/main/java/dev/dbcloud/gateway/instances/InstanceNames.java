@@ -1,5 +1,6 @@
 package dev.dbcloud.gateway.instances;
 
+import dev.dbcloud.events.InstanceDriverKind;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,10 +18,10 @@ import org.springframework.stereotype.Repository;
 public class InstanceNames {
 
     /** A name in use: by which kind of instance, and whether a destroy or unlink of it is under way. */
-    public record Holder(String driver, UUID releaseOperationId) {
+    public record Holder(InstanceDriverKind driver, UUID releaseOperationId) {
 
         public boolean linked() {
-            return "LINKED".equals(driver);
+            return driver == InstanceDriverKind.LINKED;
         }
 
         public boolean releasing() {
@@ -35,11 +36,11 @@ public class InstanceNames {
     }
 
     /** Takes the name for a new instance; answers false when an instance not destroyed holds it. */
-    boolean take(String tenant, String name, String driver, UUID operationId, Instant at) {
+    boolean take(String tenant, String name, InstanceDriverKind driver, UUID operationId, Instant at) {
         return jdbc.sql("""
                         INSERT INTO instance_names (tenant, name, driver, operation_id, created_at)
                         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
-                .params(tenant, name, driver, operationId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                .params(tenant, name, driver.name(), operationId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .update() == 1;
     }
 
@@ -47,7 +48,8 @@ public class InstanceNames {
     Optional<Holder> lock(String tenant, String name) {
         return jdbc.sql("SELECT driver, release_operation_id FROM instance_names WHERE tenant = ? AND name = ? FOR UPDATE")
                 .params(tenant, name)
-                .query((row, n) -> new Holder(row.getString("driver"), row.getObject("release_operation_id", UUID.class)))
+                .query((row, n) -> new Holder(InstanceDriverKind.valueOf(row.getString("driver")),
+                        row.getObject("release_operation_id", UUID.class)))
                 .optional();
     }
 

@@ -2,6 +2,7 @@ package dev.dbcloud.gateway.operations;
 
 import dev.dbcloud.common.OperationTimeout;
 import dev.dbcloud.gateway.GatewayProperties;
+import dev.dbcloud.gateway.status.OperationStatus;
 import dev.dbcloud.gateway.status.OperationView;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +28,9 @@ class AcceptedOperations {
         this.timeout = properties.operationTimeout();
     }
 
-    void record(UUID id, String tenant, String instanceName, String type, Instant at) {
+    void record(UUID id, String tenant, String instanceName, OperationType type, Instant at) {
         jdbc.sql("INSERT INTO operations (id, tenant, instance_name, type, created_at) VALUES (?, ?, ?, ?, ?)")
-                .params(id, tenant, instanceName, type, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                .params(id, tenant, instanceName, type.name(), OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .update();
     }
 
@@ -47,10 +48,11 @@ class AcceptedOperations {
                     String instanceName = row.getString("instance_name");
                     Instant expiry = created.plus(timeout);
                     if (clock.instant().isAfter(expiry)) {
-                        return new OperationView(operationId, type, instanceName, "FAILED", new OperationView.Failure(
+                        return new OperationView(operationId, type, instanceName, OperationStatus.FAILED, new OperationView.Failure(
                                 OperationTimeout.CODE, OperationTimeout.message(timeout)), created, expiry);
                     }
-                    return new OperationView(operationId, type, instanceName, "PENDING", null, created, created);
+                    return new OperationView(operationId, type, instanceName, OperationStatus.PENDING, null, created,
+                            created);
                 })
                 .optional();
     }

@@ -1,5 +1,6 @@
 package dev.dbcloud.gateway.operations;
 
+import dev.dbcloud.gateway.status.OperationStatus;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.status.StatusClient;
 import dev.dbcloud.gateway.status.StatusUnavailableException;
@@ -28,11 +29,11 @@ public class Operations {
     }
 
     /** Records a command the caller's tenant asked for; call it in the transaction that appends the command. */
-    public OperationView accept(String tenant, String instanceName, String type) {
+    public OperationView accept(String tenant, String instanceName, OperationType type) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         accepted.record(id, tenant, instanceName, type, now);
-        return new OperationView(id, type, instanceName, "PENDING", null, now, now);
+        return new OperationView(id, type.name(), instanceName, OperationStatus.PENDING, null, now, now);
     }
 
     /** The operation as it stands; status-service not answering is the caller's problem (503). */

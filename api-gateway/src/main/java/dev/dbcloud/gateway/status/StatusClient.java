@@ -1,7 +1,7 @@
 package dev.dbcloud.gateway.status;
 
 import dev.dbcloud.gateway.GatewayProperties;
-import dev.dbcloud.messaging.security.InternalAccessProperties;
+import dev.dbcloud.security.InternalAccessProperties;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

@@ -3,6 +3,7 @@ package dev.dbcloud.gateway.web;
 import dev.dbcloud.common.rules.InstanceRules;
 import dev.dbcloud.common.rules.TenantRules;
 import dev.dbcloud.common.rules.Violation;
+import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;

@@ -1,27 +1,31 @@
 package dev.dbcloud.gateway.web;
 
 import dev.dbcloud.common.rules.Rule;
-import dev.dbcloud.messaging.security.BearerKeys;
-import dev.dbcloud.messaging.security.ProblemCodes;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.transaction.CannotCreateTransactionException;
 import dev.dbcloud.gateway.idempotency.IdempotencyKeyReusedException;
 import dev.dbcloud.gateway.operations.OperationWaits;
+import dev.dbcloud.gateway.refusals.ConflictException;
+import dev.dbcloud.gateway.refusals.NotFoundException;
+import dev.dbcloud.gateway.refusals.PayloadTooLargeException;
+import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import dev.dbcloud.gateway.status.StatusUnavailableException;
+import dev.dbcloud.security.BearerKeys;
+import dev.dbcloud.security.ProblemCodes;
 import java.util.List;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * RFC 9457 problem details with a stable {@code code}; validation problems list every offending field and

@@ -58,7 +58,7 @@ class InstanceProjection {
     void provisionFailed(ProvisionFailed outcome) {
         timeline.applyOnce(outcome, event -> {
             operations.failed(event, OperationType.PROVISION, outcome.getReason(), outcome.getMessage());
-            instances.provisionFailed(event, "LOCAL");
+            instances.provisionFailed(event, InstanceDriverKind.LOCAL);
         });
     }
 
@@ -72,7 +72,7 @@ class InstanceProjection {
     void linked(InstanceLinked outcome) {
         timeline.applyOnce(outcome, event -> {
             boolean firstOutcome = operations.succeeded(event, OperationType.LINK);
-            instances.provisioned(event, outcome.getHostName(), outcome.getPort(), outcome.getAdminRole(), "LINKED",
+            instances.provisioned(event, outcome.getHostName(), outcome.getPort(), outcome.getAdminRole(), InstanceDriverKind.LINKED,
                     firstOutcome);
         });
     }
@@ -80,7 +80,7 @@ class InstanceProjection {
     void linkFailed(LinkFailed outcome) {
         timeline.applyOnce(outcome, event -> {
             operations.failed(event, OperationType.LINK, outcome.getReason(), outcome.getMessage());
-            instances.provisionFailed(event, "LINKED");
+            instances.provisionFailed(event, InstanceDriverKind.LINKED);
         });
     }
 
@@ -175,7 +175,7 @@ class InstanceProjection {
     }
 
     /** InstanceProvisioned reports a local instance; a driver symbol this reader does not know means LOCAL. */
-    private static String driver(InstanceDriverKind kind) {
-        return kind == InstanceDriverKind.LINKED ? "LINKED" : "LOCAL";
+    private static InstanceDriverKind driver(InstanceDriverKind kind) {
+        return kind == InstanceDriverKind.LINKED ? InstanceDriverKind.LINKED : InstanceDriverKind.LOCAL;
     }
 }

@@ -3,6 +3,7 @@ package dev.dbcloud.status.projection;
 import static dev.dbcloud.status.projection.EventTimeline.timestamp;
 
 import dev.dbcloud.common.EventMetadata;
+import dev.dbcloud.events.InstanceDriverKind;
 import java.sql.Types;
 import java.time.Instant;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,15 +40,16 @@ class InstanceTable {
      * the provisioning's own outcome, emitted after that InstanceDestroyed and on the same partition, inserts it.
      */
     void provisioning(EventMetadata command, String adminUsername) {
-        requested(command, adminUsername, null, null, "LOCAL");
+        requested(command, adminUsername, null, null, InstanceDriverKind.LOCAL);
     }
 
     /** Linking was requested: like a provisioning, but the user named the server and its control role already. */
     void linking(EventMetadata command, String adminRole, String hostName, int port) {
-        requested(command, adminRole, hostName, port, "LINKED");
+        requested(command, adminRole, hostName, port, InstanceDriverKind.LINKED);
     }
 
-    private void requested(EventMetadata command, String adminUsername, String hostName, Integer port, String driver) {
+    private void requested(EventMetadata command, String adminUsername, String hostName, Integer port,
+            InstanceDriverKind driver) {
         boolean inserted = insert(command, "PROVISIONING", adminUsername, hostName, port, driver, null);
         if (!inserted) {
             jdbc.sql("""
@@ -76,7 +78,7 @@ class InstanceTable {
      *
      * @param firstOutcome whether this outcome ended the provisioning operation (see {@link OperationTable})
      */
-    void provisioned(EventMetadata outcome, String hostName, int port, String adminUsername, String driver,
+    void provisioned(EventMetadata outcome, String hostName, int port, String adminUsername, InstanceDriverKind driver,
             boolean firstOutcome) {
         boolean inserted = insert(outcome, "AVAILABLE", adminUsername, hostName, port, driver, outcome.occurredAt());
         if (!inserted) {
@@ -90,7 +92,7 @@ class InstanceTable {
                     .param("hostName", hostName)
                     .param("port", port)
                     .param("adminUsername", adminUsername)
-                    .param("driver", driver)
+                    .param("driver", driver.name())
                     .param("at", timestamp(outcome.occurredAt()))
                     .param("id", outcome.operationId())
                     .param("firstOutcome", firstOutcome)
@@ -99,7 +101,7 @@ class InstanceTable {
     }
 
     /** Provisioning (or linking) failed: a PROVISIONING instance becomes FAILED. */
-    void provisionFailed(EventMetadata outcome, String driver) {
+    void provisionFailed(EventMetadata outcome, InstanceDriverKind driver) {
         boolean inserted = insert(outcome, "FAILED", null, null, null, driver, null);
         if (!inserted) {
             jdbc.sql("""
@@ -197,7 +199,7 @@ class InstanceTable {
      * dates from its provisioning operation's request, also when the request, projected first, found the name taken.
      */
     private boolean insert(EventMetadata event, String status, String adminUsername, String hostName, Integer port,
-            String driver, Instant healthChangedAt) {
+            InstanceDriverKind driver, Instant healthChangedAt) {
         return jdbc.sql("""
                         INSERT INTO instances (id, tenant, name, status, host_name, port, admin_username, driver,
                                                health_changed_at, created_at, updated_at)
@@ -212,7 +214,7 @@ class InstanceTable {
                 .param("hostName", hostName, Types.VARCHAR)
                 .param("port", port, Types.INTEGER)
                 .param("adminUsername", adminUsername, Types.VARCHAR)
-                .param("driver", driver)
+                .param("driver", driver.name())
                 .param("healthChangedAt", healthChangedAt == null ? null : timestamp(healthChangedAt),
                         Types.TIMESTAMP_WITH_TIMEZONE)
                 .param("at", timestamp(event.occurredAt()))

@@ -1,8 +1,8 @@
 package dev.dbcloud.status.query;
 
-import dev.dbcloud.messaging.security.BearerKeys;
-import dev.dbcloud.messaging.security.ConfiguredKeyProvider;
-import dev.dbcloud.messaging.security.InternalAccessProperties;
+import dev.dbcloud.security.BearerKeys;
+import dev.dbcloud.security.ConfiguredKeyProvider;
+import dev.dbcloud.security.InternalAccessProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;

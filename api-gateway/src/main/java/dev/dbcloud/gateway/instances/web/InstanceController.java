@@ -12,9 +12,9 @@ import dev.dbcloud.gateway.status.DatabaseView;
 import dev.dbcloud.gateway.status.InstanceView;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.status.StatusClient;
-import dev.dbcloud.gateway.web.ConflictException;
-import dev.dbcloud.gateway.web.NotFoundException;
-import dev.dbcloud.gateway.web.ValidationFailedException;
+import dev.dbcloud.gateway.refusals.ConflictException;
+import dev.dbcloud.gateway.refusals.NotFoundException;
+import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -75,34 +75,34 @@ class InstanceController {
     ResponseEntity<OperationView> resetPassword(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody ResetPasswordRequest request) {
-        return Accepted.of(commands.resetPassword(caller.tenant(), idempotencyKey, name, request));
+        return Accepted.of(commands.resetPassword(caller.instance(name), idempotencyKey, request));
     }
 
     /** Stops the instance's server; its data stays, and nothing starts it again until a start. */
     @PostMapping("/v1/instances/{name}/stop")
     ResponseEntity<OperationView> stop(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-        return Accepted.of(commands.stop(caller.tenant(), idempotencyKey, name));
+        return Accepted.of(commands.stop(caller.instance(name), idempotencyKey));
     }
 
     /** Starts the instance's server; when another program holds its port, it moves to a free one. */
     @PostMapping("/v1/instances/{name}/start")
     ResponseEntity<OperationView> start(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-        return Accepted.of(commands.start(caller.tenant(), idempotencyKey, name));
+        return Accepted.of(commands.start(caller.instance(name), idempotencyKey));
     }
 
     @DeleteMapping("/v1/instances/{name}")
     ResponseEntity<OperationView> destroy(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-        return Accepted.of(commands.destroy(caller.tenant(), idempotencyKey, name));
+        return Accepted.of(commands.destroy(caller.instance(name), idempotencyKey));
     }
 
     @PostMapping("/v1/instances/{name}/databases")
     ResponseEntity<OperationView> createDatabase(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody CreateDatabaseRequest request) {
-        return Accepted.of(commands.createDatabase(caller.tenant(), idempotencyKey, name, request));
+        return Accepted.of(commands.createDatabase(caller.instance(name), idempotencyKey, request));
     }
 
     @GetMapping("/v1/instances/{name}/databases")
@@ -114,7 +114,7 @@ class InstanceController {
     ResponseEntity<OperationView> migrate(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody MigrateRequest request) {
-        return Accepted.of(commands.migrate(caller.tenant(), idempotencyKey, name, request));
+        return Accepted.of(commands.migrate(caller.instance(name), idempotencyKey, request));
     }
 
     /** The migrations applied to one of the instance's databases, and its last failed migration. */

@@ -33,6 +33,6 @@ class LinkedInstanceController {
     @DeleteMapping("/v1/linked-instances/{name}")
     ResponseEntity<OperationView> unlink(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
-        return Accepted.of(commands.unlink(caller.tenant(), idempotencyKey, name));
+        return Accepted.of(commands.unlink(caller.instance(name), idempotencyKey));
     }
 }

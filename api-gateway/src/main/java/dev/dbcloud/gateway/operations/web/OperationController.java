@@ -5,7 +5,7 @@ import dev.dbcloud.gateway.access.Caller;
 import dev.dbcloud.gateway.operations.OperationWaits;
 import dev.dbcloud.gateway.operations.Operations;
 import dev.dbcloud.gateway.status.OperationView;
-import dev.dbcloud.gateway.web.NotFoundException;
+import dev.dbcloud.gateway.refusals.NotFoundException;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,10 +1,16 @@
 package dev.dbcloud.provisioner.driver;
 
+import dev.dbcloud.sql.ApplicationDatabases;
 import dev.dbcloud.sql.ServerLogin;
+import dev.dbcloud.sql.SqlIdentifiers;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import org.postgresql.PGConnection;
 
 /**
  * Runs, or reaches, the PostgreSQL server behind an instance: one implementation per {@link DriverKind}, picked
@@ -70,4 +76,32 @@ public interface InstanceDriver {
 
     /** How the control plane logs in to the server: as its control role, over TCP. */
     ServerLogin controlLogin(InstanceSpec spec);
+
+    /**
+     * Gives the role a new password, as a SCRAM-SHA-256 verifier (the password itself never reaches the
+     * provisioner), logged in as the control role.
+     *
+     * @throws SQLException as the server reported it; {@link dev.dbcloud.sql.SqlStates#isUnreachable} tells a server
+     *         that was not there
+     */
+    default void resetPassword(InstanceSpec spec, String role, String passwordVerifier) throws SQLException {
+        try (Connection connection = controlLogin(spec).connect("postgres");
+                Statement statement = connection.createStatement()) {
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            statement.execute("ALTER ROLE " + SqlIdentifiers.quote(role) + " PASSWORD '"
+                    + pg.escapeLiteral(passwordVerifier) + "'");
+        }
+    }
+
+    /**
+     * Makes an application database exist, owned by {@code owner} (null: the control role), closed to PUBLIC;
+     * answers its owner.
+     *
+     * @throws SQLException as the server reported it
+     */
+    default String createDatabase(InstanceSpec spec, String database, String owner) throws SQLException {
+        try (Connection connection = controlLogin(spec).connect("postgres")) {
+            return ApplicationDatabases.ensureExists(connection, database, owner);
+        }
+    }
 }

@@ -10,9 +10,7 @@ import dev.dbcloud.events.DatabaseCreationFailureReason;
 import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
-import dev.dbcloud.sql.ApplicationDatabases;
-import dev.dbcloud.sql.ServerLogin;
-import java.sql.Connection;
+import dev.dbcloud.sql.SqlStates;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
@@ -66,16 +64,15 @@ public class CreatingDatabases {
     /** CREATE DATABASE cannot run inside a transaction block: every statement here commits on its own. */
     private SpecificRecordBase create(ProvisionedInstance instance, CreateDatabaseRequested command) {
         String database = command.getDatabase();
-        ServerLogin login = access.controlLogin(instance);
-        try (Connection connection = login.connect("postgres")) {
-            String owner = ApplicationDatabases.ensureExists(connection, database,
+        try {
+            String owner = access.driver(instance).createDatabase(access.spec(instance, null), database,
                     instance.driver() == DriverKind.LOCAL ? instance.adminUsername() : null);
             log.info("Database {} is ready on {}", database, instance.instance());
             return created(command, owner);
         } catch (SQLException e) {
             log.warn("Creating database {} on {} failed with SQLSTATE {}", database, instance.instance(),
                     e.getSQLState());
-            return ServerLogin.isUnreachable(e)
+            return SqlStates.isUnreachable(e)
                     ? failed(command, DatabaseCreationFailureReason.INSTANCE_NOT_AVAILABLE,
                             "the server does not accept connections (SQLSTATE " + e.getSQLState() + ")")
                     : failed(command, DatabaseCreationFailureReason.DRIVER_ERROR,

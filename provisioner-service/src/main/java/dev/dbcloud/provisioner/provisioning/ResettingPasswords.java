@@ -9,16 +9,12 @@ import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.messaging.handled.HandledOperations;
 import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.provisioning.ProvisionedInstance.Status;
-import dev.dbcloud.sql.ServerLogin;
-import dev.dbcloud.sql.SqlIdentifiers;
-import java.sql.Connection;
+import dev.dbcloud.sql.SqlStates;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -70,16 +66,14 @@ public class ResettingPasswords {
     }
 
     private SpecificRecordBase apply(ProvisionedInstance instance, PasswordResetRequested command) {
-        ServerLogin login = access.controlLogin(instance);
-        try (Connection connection = login.connect("postgres"); Statement statement = connection.createStatement()) {
-            PGConnection pg = connection.unwrap(PGConnection.class);
-            statement.execute("ALTER ROLE " + SqlIdentifiers.quote(instance.adminUsername())
-                    + " PASSWORD '" + pg.escapeLiteral(command.getPasswordVerifier()) + "'");
+        try {
+            access.driver(instance).resetPassword(access.spec(instance, null), instance.adminUsername(),
+                    command.getPasswordVerifier());
             log.info("Reset the password of {} on {}", instance.adminUsername(), instance.instance());
             return passwordReset(command);
         } catch (SQLException e) {
             log.warn("Resetting the password on {} failed with SQLSTATE {}", instance.instance(), e.getSQLState());
-            return ServerLogin.isUnreachable(e)
+            return SqlStates.isUnreachable(e)
                     ? failed(command, PasswordResetFailureReason.INSTANCE_NOT_AVAILABLE,
                             "the server does not accept connections (SQLSTATE " + e.getSQLState() + ")")
                     : failed(command, PasswordResetFailureReason.DRIVER_ERROR,

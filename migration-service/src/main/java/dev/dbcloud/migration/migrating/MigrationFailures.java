@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.flywaydb.core.api.CoreErrorCode;
@@ -18,8 +19,10 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
-import org.flywaydb.core.internal.exception.FlywayMigrateException;
-import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
+import org.flywaydb.core.api.output.errors.ErrorOutputItem;
+import org.flywaydb.core.api.output.errors.ExceptionToErrorObjectConverter;
+import org.flywaydb.core.api.output.errors.FlywayMigrateExceptionToErrorObjectConverter;
+import org.flywaydb.core.api.output.errors.FlywayMigrateExceptionToErrorObjectConverter.FlywayMigrateErrorOutputItem;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -37,6 +40,8 @@ record MigrationFailures(String address, String role, SessionLimits limits, List
         UnaryOperator<String> scrub) {
 
     private static final String INVALID_AUTHORIZATION_CLASS = "28";
+    private static final FlywayMigrateExceptionToErrorObjectConverter MIGRATE_ERRORS =
+            new FlywayMigrateExceptionToErrorObjectConverter();
     private static final int CHANGES_NAMED_MAX = 10;
     private static final int SUMMARY_MAX = 1000;
 
@@ -80,21 +85,26 @@ record MigrationFailures(String address, String role, SessionLimits limits, List
         return new Refused(MigrationFailureReason.INVALID_MIGRATION, version, null, explain(version, first.errorDetails));
     }
 
-    /** Flyway failed while migrating: a statement the server refused, or a script Flyway could not run. */
-    Refused flyway(FlywayException e) {
+    /**
+     * Flyway failed while migrating: a statement the server refused, or a script Flyway could not run. Where it
+     * failed (the script, the line) comes from Flyway's public error output, not its internal exception types.
+     *
+     * @param versionOfScript the version of a requested script, by its file name; null for a name not requested
+     */
+    Refused flyway(FlywayException e, Function<String, String> versionOfScript) {
         String version = null;
-        if (e instanceof FlywayMigrateException migrate && migrate.getMigration() != null
-                && migrate.getMigration().getVersion() != null) {
-            version = migrate.getMigration().getVersion().getVersion();
+        Integer line = null;
+        if (MIGRATE_ERRORS.getSupportedExceptionType().isInstance(e)
+                && convertMigrateError(e) instanceof FlywayMigrateErrorOutputItem failure) {
+            version = failure.path() == null ? null : versionOfScript.apply(failure.path());
+            line = failure.lineNumber() != null && failure.lineNumber() > 0 ? failure.lineNumber() : null;
         }
         SQLException sql = cause(e, SQLException.class);
         if (sql == null) {
             return new Refused(MigrationFailureReason.INVALID_MIGRATION, version, null,
                     scrub.apply(summary(e.getMessage())) + appliedBefore());
         }
-        FlywaySqlScriptException script = cause(e, FlywaySqlScriptException.class);
-        String doing = version == null ? "migrating" : "version " + version
-                + (script == null ? "" : ", line " + script.getLineNumber());
+        String doing = version == null ? "migrating" : "version " + version + (line == null ? "" : ", line " + line);
         return server(sql, version, doing);
     }
 
@@ -120,6 +130,15 @@ record MigrationFailures(String address, String role, SessionLimits limits, List
         }
         return new Refused(MigrationFailureReason.SQL_ERROR, version, e.getSQLState(),
                 doing + " failed: " + scrub.apply(serverMessage(e)) + appliedBefore());
+    }
+
+    /**
+     * Flyway's public view of a failed migration (script path, line, SQLSTATE). Its converter is typed by an
+     * internal exception class, so it is called through its untyped base here, after the type check.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ErrorOutputItem convertMigrateError(FlywayException e) {
+        return ((ExceptionToErrorObjectConverter) MIGRATE_ERRORS).convert(e);
     }
 
     /** Flyway's validation errors, told in terms of the request rather than of Flyway's options. */

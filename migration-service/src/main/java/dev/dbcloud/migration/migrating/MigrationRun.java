@@ -127,7 +127,7 @@ final class MigrationRun {
             return new MigrationOutcome.Applied(List.copyOf(applied),
                     successful.isEmpty() ? null : successful.get(successful.size() - 1).getVersion(), successful);
         } catch (FlywayException e) {
-            return failures().flyway(e);
+            return failures().flyway(e, scripts::versionOf);
         } catch (SQLException e) {
             return failures().server(e, null, "inspecting the pending migrations");
         }

@@ -46,6 +46,12 @@ final class RequestedScripts implements ResourceProvider {
      * One migration as a script resource. Flyway reads the description back from the name, turning underscores
      * into spaces; spaces become underscores here so the name has none, and the description survives the trip.
      */
+    /** The version of the requested script of that file name; null when none has it. */
+    String versionOf(String fileName) {
+        return scripts.stream().filter(script -> script.getFilename().equals(fileName)).findFirst()
+                .map(script -> script.version().getVersion()).orElse(null);
+    }
+
     static final class Script extends LoadableResource {
 
         private final MigrationVersion version;

@@ -70,11 +70,11 @@ class MigrationFailuresTest {
 
     @Test
     void aFlywayFailureWithoutAStatementIsAnInvalidMigrationAndOneWithAStatementIsTheServers() {
-        assertThat(failures.flyway(new FlywayException("Found more than one migration with version 1\n  Offenders")))
+        assertThat(failures.flyway(new FlywayException("Found more than one migration with version 1\n  Offenders"), name -> null))
                 .isEqualTo(new Refused(MigrationFailureReason.INVALID_MIGRATION, null, null,
                         "Found more than one migration with version 1 Offenders"));
         FlywayException withStatement = new FlywayException("Migration failed", new SQLException("boom", "42601"));
-        assertThat(failures.flyway(withStatement))
+        assertThat(failures.flyway(withStatement, name -> null))
                 .isEqualTo(new Refused(MigrationFailureReason.SQL_ERROR, null, "42601", "migrating failed: boom"));
     }
 

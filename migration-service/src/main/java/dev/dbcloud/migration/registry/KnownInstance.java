@@ -1,6 +1,7 @@
 package dev.dbcloud.migration.registry;
 
 import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.events.InstanceDriverKind;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,18 +13,13 @@ import java.util.UUID;
  *     role the user named on a linked one
  * @param ownerRole the role that owns application databases and everything migrations create: the instance's
  *     admin user on a local instance; the control role itself on a linked one
+ * @param driver LOCAL: a server the provisioner runs, where this service logs in as its superuser and acts as the
+ *     owner; LINKED: a server the user runs, where it logs in as the user's control role, which owns what it creates
  * @param controlPasswordCiphertext the control role's password, encrypted for this instance; never decrypted here
  * @param announcedAt when the provisioner first reported the incarnation ready
  */
-public record KnownInstance(UUID operationId, InstanceRef instance, Driver driver, String hostName, int port,
-        String controlRole, String ownerRole, byte[] controlPasswordCiphertext, Instant announcedAt) {
-
-    public enum Driver {
-        /** A server the provisioner runs; this service logs in as its superuser and acts as the owner. */
-        LOCAL,
-        /** A server the user runs; this service logs in as the user's control role, which owns what it creates. */
-        LINKED
-    }
+public record KnownInstance(UUID operationId, InstanceRef instance, InstanceDriverKind driver, String hostName,
+        int port, String controlRole, String ownerRole, byte[] controlPasswordCiphertext, Instant announcedAt) {
 
     /** Whether logging in as the control role already acts as the owner. */
     public boolean controlRoleOwns() {

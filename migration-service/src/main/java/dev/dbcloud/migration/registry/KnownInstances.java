@@ -37,14 +37,14 @@ public class KnownInstances {
 
     public void provisioned(InstanceProvisioned event) {
         boolean linked = event.getDriver() == InstanceDriverKind.LINKED;
-        announce(EventMetadata.of(event), linked ? KnownInstance.Driver.LINKED : KnownInstance.Driver.LOCAL,
+        announce(EventMetadata.of(event), linked ? InstanceDriverKind.LINKED : InstanceDriverKind.LOCAL,
                 event.getHostName(), event.getPort(),
                 linked ? event.getAdminUsername() : LOCAL_CONTROL_ROLE, event.getAdminUsername(),
                 event.getControlPasswordCiphertext());
     }
 
     public void linked(InstanceLinked event) {
-        announce(EventMetadata.of(event), KnownInstance.Driver.LINKED, event.getHostName(), event.getPort(),
+        announce(EventMetadata.of(event), InstanceDriverKind.LINKED, event.getHostName(), event.getPort(),
                 event.getAdminRole(), event.getAdminRole(), event.getControlPasswordCiphertext());
     }
 
@@ -91,7 +91,7 @@ public class KnownInstances {
      * An incarnation is announced again when the provisioner re-emits its outcome; the first announcement dates it,
      * and the latest details (the same, unless the server moved) are kept.
      */
-    private void announce(EventMetadata event, KnownInstance.Driver driver, String hostName, int port,
+    private void announce(EventMetadata event, InstanceDriverKind driver, String hostName, int port,
             String controlRole, String ownerRole, ByteBuffer ciphertext) {
         jdbc.sql("""
                 INSERT INTO known_instances (operation_id, tenant, name, driver, host_name, port, control_role,
@@ -110,7 +110,7 @@ public class KnownInstances {
         return new KnownInstance(
                 row.getObject("operation_id", UUID.class),
                 new InstanceRef(row.getString("tenant"), row.getString("name")),
-                KnownInstance.Driver.valueOf(row.getString("driver")),
+                InstanceDriverKind.valueOf(row.getString("driver")),
                 row.getString("host_name"),
                 row.getInt("port"),
                 row.getString("control_role"),

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.InstanceDestroyed;
+import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.InstanceStarted;
@@ -32,7 +33,7 @@ class KnownInstancesIntegrationTest extends MigrationServiceIntegrationTest {
         awaitKnown(instance);
         KnownInstance known = knownInstances.live(instance).orElseThrow();
         assertThat(known.operationId()).hasToString(provisioned.getOperationId());
-        assertThat(known.driver()).isEqualTo(KnownInstance.Driver.LOCAL);
+        assertThat(known.driver()).isEqualTo(InstanceDriverKind.LOCAL);
         assertThat(known.controlRole()).isEqualTo("dbosadmin");
         assertThat(known.ownerRole()).isEqualTo(OWNER);
         assertThat(cipher.decrypt(instance, known.controlPasswordCiphertext())).isEqualTo(CONTROL_PASSWORD);
@@ -113,7 +114,7 @@ class KnownInstancesIntegrationTest extends MigrationServiceIntegrationTest {
         publish(linked(instance, linkedAt));
         awaitKnown(instance);
         assertThat(knownInstances.live(instance)).get().satisfies(known -> {
-            assertThat(known.driver()).isEqualTo(KnownInstance.Driver.LINKED);
+            assertThat(known.driver()).isEqualTo(InstanceDriverKind.LINKED);
             assertThat(known.controlRole()).isEqualTo(LINKED_ROLE);
             assertThat(known.ownerRole()).isEqualTo(LINKED_ROLE);
         });

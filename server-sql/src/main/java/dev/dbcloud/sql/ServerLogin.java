@@ -74,11 +74,6 @@ public record ServerLogin(String host, int port, String role, String password, D
         return text == null || password.isEmpty() ? text : text.replace(password, "********");
     }
 
-    /** Whether a failure of {@link #connect} means the server was not there to log in to. */
-    public static boolean isUnreachable(SQLException e) {
-        return SqlStates.isUnreachable(e);
-    }
-
     private String url(String database) {
         String address = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return "jdbc:postgresql://" + address + ":" + port + "/" + database;

@@ -133,7 +133,7 @@ class LinkedServerDriver implements InstanceDriver {
                         "nothing accepts connections at " + address);
             }
         }
-        if (ServerLogin.isUnreachable(e)) {
+        if (SqlStates.isUnreachable(e)) {
             return LinkVerification.refused(LinkFailureReason.UNREACHABLE,
                     "cannot connect to " + address + " (SQLSTATE " + state + ")");
         }

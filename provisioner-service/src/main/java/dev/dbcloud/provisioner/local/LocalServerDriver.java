@@ -1,7 +1,6 @@
 package dev.dbcloud.provisioner.local;
 
 import dev.dbcloud.common.rules.InstanceRules;
-import dev.dbcloud.sql.SqlIdentifiers;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.driver.Endpoint;
@@ -9,15 +8,22 @@ import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.driver.Placement;
 import dev.dbcloud.provisioner.driver.PortTakenException;
-import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone.Step;
+import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.sql.ServerLogin;
+import dev.dbcloud.sql.SqlIdentifiers;
 import io.zonky.test.db.postgres.util.LinuxUtils;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -28,10 +34,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -55,7 +68,7 @@ class LocalServerDriver implements InstanceDriver {
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(LocalServerDriver.class);
-    private static final java.util.regex.Pattern PORT_LINE = java.util.regex.Pattern.compile("(?m)^port = \\d+$");
+    private static final Pattern PORT_LINE = Pattern.compile("(?m)^port = \\d+$");
     private static final String PG_HBA = """
             # Managed by dbcloud: password logins over TCP only, SCRAM-SHA-256 only.
             host    all     all     0.0.0.0/0       scram-sha-256
@@ -65,8 +78,8 @@ class LocalServerDriver implements InstanceDriver {
     private final LocalServerProperties properties;
     private volatile Path binaries;
     /** Data directories of the servers this driver started or found running; stopped by {@link #stopAll()}. */
-    private final java.util.Set<Path> supervised = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.Map<Path, Object> starting = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<Path> supervised = ConcurrentHashMap.newKeySet();
+    private final Map<Path, Object> starting = new ConcurrentHashMap<>();
 
     private final ApplicationEventPublisher steps;
     private final LocalPorts ports;
@@ -124,7 +137,7 @@ class LocalServerDriver implements InstanceDriver {
                 if (!Files.isDirectory(folder)) {
                     continue;
                 }
-                try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+                try (Stream<Path> entries = Files.list(folder)) {
                     for (Path entry : entries.toList()) {
                         String name = entry.getFileName().toString();
                         if (name.startsWith(".pw-") || name.startsWith(".extract-") || name.endsWith(".init")) {
@@ -187,17 +200,17 @@ class LocalServerDriver implements InstanceDriver {
 
     /** The first field of {@code global/pg_control}, in the machine's byte order: the data directory's identity. */
     @Override
-    public java.util.OptionalLong systemIdentifier(InstanceSpec spec) {
+    public OptionalLong systemIdentifier(InstanceSpec spec) {
         Path control = spec.dataDirectory().resolve("global").resolve("pg_control");
-        try (java.io.InputStream in = Files.newInputStream(control)) {
+        try (InputStream in = Files.newInputStream(control)) {
             byte[] head = in.readNBytes(Long.BYTES);
             if (head.length < Long.BYTES) {
-                return java.util.OptionalLong.empty();
+                return OptionalLong.empty();
             }
-            return java.util.OptionalLong.of(
-                    java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.nativeOrder()).getLong());
+            return OptionalLong.of(
+                    ByteBuffer.wrap(head).order(ByteOrder.nativeOrder()).getLong());
         } catch (IOException e) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
     }
 
@@ -217,7 +230,7 @@ class LocalServerDriver implements InstanceDriver {
         if (servers.isEmpty() || !properties.stopServersOnShutdown()) {
             return;
         }
-        java.util.concurrent.ExecutorService stops = java.util.concurrent.Executors.newFixedThreadPool(
+        ExecutorService stops = Executors.newFixedThreadPool(
                 Math.min(servers.size(), 16));
         try {
             for (Path data : servers) {
@@ -303,11 +316,11 @@ class LocalServerDriver implements InstanceDriver {
             if (!placed.equals(text)) {
                 Path next = data.resolve("postgresql.conf.next");
                 Files.writeString(next, placed);
-                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(next,
+                try (FileChannel channel = FileChannel.open(next,
                         StandardOpenOption.WRITE)) {
                     channel.force(true);
                 }
-                Files.move(next, configuration, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(next, configuration, StandardCopyOption.ATOMIC_MOVE);
                 log.info("Moved the server in {} to port {}", data, port);
             }
         } catch (IOException e) {
@@ -383,7 +396,7 @@ class LocalServerDriver implements InstanceDriver {
             Process process = new ProcessBuilder(full)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             if (!process.waitFor(properties.startTimeout().toSeconds() + 10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -4,13 +4,12 @@ import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceDrivers;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
-import dev.dbcloud.sql.ServerLogin;
 import org.springframework.stereotype.Component;
 
 /**
- * Reaches the server behind an instance row through the driver it names: the driver's spec of it, or a login as its
- * control role ({@code dbosadmin} on a local instance, the role the user named on a linked one). The control
- * password is decrypted here, for the one call that needs it, and never kept.
+ * Reaches the server behind an instance row: the driver the row names, and the driver's spec of the instance. The
+ * control password ({@code dbosadmin}'s on a local instance, the named role's on a linked one) is decrypted here,
+ * for the one call that needs it, and never kept.
  */
 @Component
 class ServerAccess {
@@ -32,10 +31,6 @@ class ServerAccess {
     InstanceSpec spec(ProvisionedInstance instance, String passwordVerifier) {
         return new InstanceSpec(instance.instance(), instance.adminUsername(), passwordVerifier,
                 controlPassword(instance), instance.hostName(), instance.port(), instance.dataDirectory());
-    }
-
-    ServerLogin controlLogin(ProvisionedInstance instance) {
-        return driver(instance).controlLogin(spec(instance, null));
     }
 
     private String controlPassword(ProvisionedInstance instance) {

@@ -72,7 +72,7 @@ class HealthWatchIntegrationTest extends AbstractProvisionerIntegrationTest {
         provision(provisioning);
         ProvisionedInstance instance = instances.byOperation(UUID.fromString(provisioning.getOperationId())).orElseThrow();
 
-        try (Connection connection = access.controlLogin(instance).connect("postgres");
+        try (Connection connection = local().controlLogin(access.spec(instance, null)).connect("postgres");
                 java.sql.Statement statement = connection.createStatement();
                 java.sql.ResultSet identity = statement.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
             identity.next();

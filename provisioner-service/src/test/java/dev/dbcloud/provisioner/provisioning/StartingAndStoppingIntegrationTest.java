@@ -3,6 +3,8 @@ package dev.dbcloud.provisioner.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dbcloud.events.DestroyRequested;
+import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.InstanceStarted;
@@ -130,6 +132,26 @@ class StartingAndStoppingIntegrationTest extends AbstractProvisionerIntegrationT
             }
             DriverFaults.takenPorts.clear();
         }
+    }
+
+    @Test
+    void aStoppedInstanceIsDestroyedWithItsDataAndCannotBeStartedAfterwards() {
+        ProvisionRequested provisioning = provisionCommand(uniqueTenant(), "retired", "nina", "a-retired-password");
+        provision(provisioning);
+        StopRequested stop = stopCommand(provisioning);
+        send(stop);
+        awaitOutcome(InstanceStopped.class, stop.getOperationId());
+
+        DestroyRequested destroy = DestroyingIntegrationTest.destroyCommand(provisioning.getTenant(), "retired");
+        send(destroy);
+        awaitOutcome(InstanceDestroyed.class, destroy.getOperationId());
+        StartRequested start = startCommand(provisioning);
+        send(start);
+
+        assertThat(status(provisioning.getOperationId())).isEqualTo("DESTROYED");
+        assertThat(dataDirectory(provisioning)).doesNotExist();
+        assertThat(awaitOutcome(StartFailed.class, start.getOperationId()).getReason())
+                .isEqualTo(StartFailureReason.INSTANCE_NOT_AVAILABLE);
     }
 
     @Test

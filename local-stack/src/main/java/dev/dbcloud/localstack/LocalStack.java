@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -253,12 +255,22 @@ public final class LocalStack implements AutoCloseable {
         return file;
     }
 
-    /** Writes a file readable by its owner only, whole or not at all: a crash never leaves half of it. */
+    /**
+     * Writes a file readable by its owner only, whole or not at all: its content reaches the disk before it takes the
+     * file's name, so neither a crash nor a power loss leaves half of it (or an empty keyset, which would leave every
+     * control password undecryptable).
+     */
     private static void writePrivately(Path file, String content) throws IOException {
         Path next = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".new",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(next, content);
+        try (FileChannel channel = FileChannel.open(next, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            directory.force(true);
+        }
     }
 
     /** Each service's actuator, by service name: {@code http://localhost:<management port>/actuator}. */

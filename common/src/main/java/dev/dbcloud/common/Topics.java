@@ -12,7 +12,7 @@ public final class Topics {
 
     /**
      * ProvisionRequested, DestroyRequested, PasswordResetRequested, LinkRequested, UnlinkRequested,
-     * CreateDatabaseRequested, StopRequested, StartRequested.
+     * CreateDatabaseRequested, StopRequested, StartRequested, RestoreRequested.
      */
     public static final String INSTANCE_COMMANDS = "dbcloud.instance-commands";
 

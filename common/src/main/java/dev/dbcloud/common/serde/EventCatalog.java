@@ -1,5 +1,6 @@
 package dev.dbcloud.common.serde;
 
+import dev.dbcloud.events.BackupsChanged;
 import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
 import dev.dbcloud.events.DatabaseCreationFailed;
@@ -9,6 +10,7 @@ import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceRestored;
 import dev.dbcloud.events.InstanceStarted;
 import dev.dbcloud.events.InstanceStopped;
 import dev.dbcloud.events.InstanceUnlinked;
@@ -22,6 +24,8 @@ import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.RestoreFailed;
+import dev.dbcloud.events.RestoreRequested;
 import dev.dbcloud.events.StartFailed;
 import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopFailed;
@@ -52,13 +56,14 @@ public final class EventCatalog {
     public static final List<Class<? extends SpecificRecordBase>> TYPES = List.of(
             ProvisionRequested.class, DestroyRequested.class, PasswordResetRequested.class,
             LinkRequested.class, UnlinkRequested.class, CreateDatabaseRequested.class, MigrateRequested.class,
-            StopRequested.class, StartRequested.class,
+            StopRequested.class, StartRequested.class, RestoreRequested.class,
             InstanceProvisioned.class, ProvisionFailed.class, InstanceDestroyed.class, DestroyFailed.class,
             PasswordReset.class, PasswordResetFailed.class, InstanceLinked.class, LinkFailed.class,
             InstanceUnlinked.class, UnlinkFailed.class, InstanceHealthChanged.class, DatabaseCreated.class,
             DatabaseCreationFailed.class,
             MigrationSucceeded.class, MigrationFailed.class, InstanceStopped.class, StopFailed.class,
-            InstanceStarted.class, StartFailed.class);
+            InstanceStarted.class, StartFailed.class, InstanceRestored.class, RestoreFailed.class,
+            BackupsChanged.class);
 
     /** The released earlier versions of a record's schema, oldest first. */
     public static List<Schema> history(Class<? extends SpecificRecordBase> type) {

@@ -6,6 +6,8 @@ import dev.dbcloud.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -17,7 +19,9 @@ import org.postgresql.PGConnection;
  * from {@link InstanceDrivers}. A driver owns its placement (ports, directories). Every method is idempotent:
  * called again after a crash or a redelivered command, it finishes what is missing and repeats nothing.
  *
- * <p>Backups, restores and a pool of warm servers are to join this interface as further methods.
+ * <p>A driver that {@link #keepsBackups() keeps backups} archives each server's WAL continuously and takes base
+ * backups on request; a restore replays them into a new instance. A pool of warm servers is to join this interface
+ * as further methods.
  */
 public interface InstanceDriver {
 
@@ -103,5 +107,45 @@ public interface InstanceDriver {
         try (Connection connection = controlLogin(spec).connect("postgres")) {
             return ApplicationDatabases.ensureExists(connection, database, owner);
         }
+    }
+
+    /** Whether the driver archives its servers' WAL and takes base backups; the other backup methods need it. */
+    default boolean keepsBackups() {
+        return false;
+    }
+
+    /** The instance's base backups, oldest first; empty when there are none. */
+    default List<Backup> backups(InstanceSpec spec) {
+        return List.of();
+    }
+
+    /**
+     * Takes a base backup of a running server, online: its sessions go on meanwhile.
+     *
+     * @throws DriverException when the server does not run, or does not archive its WAL yet
+     */
+    default Backup takeBackup(InstanceSpec spec) {
+        throw new UnsupportedOperationException(kind() + " instances have no backups");
+    }
+
+    /**
+     * Deletes the base backups no restore of a moment from {@code keepFrom} on needs (all but the newest one that
+     * ended before it), and the archived WAL only they needed; answers whether it deleted any.
+     */
+    default boolean pruneBackups(InstanceSpec spec, Instant keepFrom) {
+        return false;
+    }
+
+    /**
+     * Makes {@code target} a new server holding the state {@code source} had at {@code recoveryTarget}, from the
+     * source's base backups and archived WAL, and starts it; the source runs on, untouched. The target's control
+     * role gets the target spec's control password; the source's, which the restored catalog holds, logs in first.
+     * Called again after a crash, it resumes a replay under way, or starts over from the backup.
+     *
+     * @throws RestoreRefusedException when the backups cannot reach that state; nothing of the target is left
+     */
+    default Restored restore(InstanceSpec source, InstanceSpec target, RecoveryTarget recoveryTarget) {
+        throw new RestoreRefusedException(RestoreRefusedException.Reason.NO_BACKUPS,
+                kind() + " instances have no backups");
     }
 }

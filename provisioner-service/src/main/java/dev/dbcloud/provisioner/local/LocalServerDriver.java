@@ -1,6 +1,7 @@
 package dev.dbcloud.provisioner.local;
 
 import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.provisioner.driver.Backup;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.driver.Endpoint;
@@ -8,10 +9,15 @@ import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.driver.Placement;
 import dev.dbcloud.provisioner.driver.PortTakenException;
+import dev.dbcloud.provisioner.driver.RecoveryTarget;
+import dev.dbcloud.provisioner.driver.RestoreRefusedException;
+import dev.dbcloud.provisioner.driver.RestoreRefusedException.Reason;
+import dev.dbcloud.provisioner.driver.Restored;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone.Step;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.sql.ServerLogin;
 import dev.dbcloud.sql.SqlIdentifiers;
+import dev.dbcloud.sql.SqlStates;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.File;
 import java.io.IOException;
@@ -19,12 +25,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,6 +35,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +48,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -56,6 +61,11 @@ import org.springframework.stereotype.Component;
  * The {@code local} driver: a dedicated PostgreSQL server process per instance, with its own data directory,
  * port, and a {@code pg_hba.conf} that accepts only scram-sha-256 over TCP. The bootstrap superuser is the
  * control role {@code dbosadmin}; the user's admin role gets LOGIN, CREATEDB and CREATEROLE, not SUPERUSER.
+ *
+ * <p>Every server archives its WAL from its first start ({@link ServerConfiguration}), and its base backups are
+ * plain copies of its data directory taken between {@code pg_backup_start} and {@code pg_backup_stop}, kept in a
+ * {@link BackupStore}. A restore copies a base backup into a new data directory and lets PostgreSQL replay the
+ * source's archived WAL up to the recovery target, then promote.
  *
  * <p>PostgreSQL refuses to run as root; when this service does, every binary starts in a new user namespace
  * ({@code unshare -U}), as zonky's launcher does.
@@ -68,7 +78,6 @@ class LocalServerDriver implements InstanceDriver {
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(LocalServerDriver.class);
-    private static final Pattern PORT_LINE = Pattern.compile("(?m)^port = \\d+$");
     private static final String PG_HBA = """
             # Managed by dbcloud: password logins over TCP only, SCRAM-SHA-256 only.
             host    all     all     0.0.0.0/0       scram-sha-256
@@ -80,6 +89,8 @@ class LocalServerDriver implements InstanceDriver {
     /** Data directories of the servers this driver started or found running; stopped by {@link #stopAll()}. */
     private final Set<Path> supervised = ConcurrentHashMap.newKeySet();
     private final Map<Path, Object> starting = new ConcurrentHashMap<>();
+    /** Per instance: its backups are taken, pruned, restored from or deleted one at a time. */
+    private final Map<String, Object> backupLocks = new ConcurrentHashMap<>();
 
     private final ApplicationEventPublisher steps;
     private final LocalPorts ports;
@@ -147,6 +158,14 @@ class LocalServerDriver implements InstanceDriver {
                     }
                 }
             }
+            Path backups = properties.root().resolve("backups");
+            if (Files.isDirectory(backups)) {
+                try (Stream<Path> entries = Files.list(backups)) {
+                    for (Path home : entries.toList()) {
+                        BackupStore.of(properties.root(), home).clearPartial();
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new DriverException("cannot clean up after a crash: " + e.getMessage(), e);
         }
@@ -163,7 +182,11 @@ class LocalServerDriver implements InstanceDriver {
             if (!LocalPorts.isBindable(spec.port())) {
                 throw new PortTakenException(spec.port());
             }
-            configurePort(spec.dataDirectory(), spec.port());
+            int before = ServerConfiguration.port(spec.dataDirectory());
+            configure(spec.dataDirectory(), spec.port(), null);
+            if (before >= 0 && before != spec.port()) {
+                log.info("Moved the server in {} to port {}", spec.dataDirectory(), spec.port());
+            }
             Result started = exec(List.of(bin("pg_ctl"), "-D", spec.dataDirectory().toString(),
                     "-l", spec.dataDirectory().resolve("server.log").toString(),
                     "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"));
@@ -189,13 +212,16 @@ class LocalServerDriver implements InstanceDriver {
         Path data = spec.dataDirectory();
         stop(data);
         supervised.remove(data);
-        try {
-            deleteIfExists(staging(data));
-            deleteIfExists(data);
-        } catch (IOException e) {
-            throw new DriverException("cannot delete the data directory: " + e.getMessage(), e);
+        synchronized (backupLock(data)) {
+            try {
+                deleteIfExists(staging(data));
+                deleteIfExists(data);
+                store(data).delete();
+            } catch (IOException e) {
+                throw new DriverException("cannot delete the data directory or backups: " + e.getMessage(), e);
+            }
         }
-        log.info("Destroyed the server and data of {}", spec.instance());
+        log.info("Destroyed the server, data and backups of {}", spec.instance());
     }
 
     /** The first field of {@code global/pg_control}, in the machine's byte order: the data directory's identity. */
@@ -218,6 +244,361 @@ class LocalServerDriver implements InstanceDriver {
     public ServerLogin controlLogin(InstanceSpec spec) {
         return new ServerLogin(LOOPBACK, spec.port(), CONTROL_ROLE, spec.controlPassword(), CONNECT_TIMEOUT,
                 properties.startTimeout(), APPLICATION);
+    }
+
+    @Override
+    public boolean keepsBackups() {
+        return true;
+    }
+
+    @Override
+    public List<Backup> backups(InstanceSpec spec) {
+        return store(spec.dataDirectory()).list().stream().map(BackupStore.Stored::backup).toList();
+    }
+
+    /**
+     * Copies the data directory between {@code pg_backup_start} (with an immediate checkpoint) and
+     * {@code pg_backup_stop}, which waits until the WAL the copy needs is archived; the copy becomes a backup only
+     * once it is complete and fsynced.
+     */
+    @Override
+    public Backup takeBackup(InstanceSpec spec) {
+        Path data = spec.dataDirectory();
+        synchronized (backupLock(data)) {
+            if (!isRunning(data)) {
+                throw new DriverException("the server does not run");
+            }
+            BackupStore store = store(data);
+            Path partial = null;
+            try (Connection connection = controlLogin(spec).connect("postgres");
+                    Statement statement = connection.createStatement()) {
+                if (!"on".equals(show(statement, "archive_mode"))) {
+                    throw new DriverException("the server does not archive its WAL yet; it does from its next start");
+                }
+                Instant started = Instant.now();
+                partial = store.begin(started);
+                statement.execute("SELECT pg_backup_start('dbcloud " + started + "', true)");
+                BackupStore.copyData(data, partial.resolve("data"), true);
+                String label;
+                String tablespaceMap;
+                try (ResultSet stop = statement.executeQuery("SELECT labelfile, spcmapfile FROM pg_backup_stop(true)")) {
+                    stop.next();
+                    label = stop.getString(1);
+                    tablespaceMap = stop.getString(2);
+                }
+                BackupStore.Stored stored = store.commit(partial, started, Instant.now(), label, tablespaceMap);
+                partial = null;
+                log.info("Took a base backup of {}: {} bytes in {} ms", spec.instance(), stored.backup().sizeBytes(),
+                        Duration.between(started, stored.backup().finishedAt()).toMillis());
+                return stored.backup();
+            } catch (SQLException e) {
+                throw new DriverException("could not take a base backup (SQLSTATE " + e.getSQLState() + ")", e);
+            } catch (IOException e) {
+                throw new DriverException("could not take a base backup: " + e.getMessage(), e);
+            } finally {
+                if (partial != null) {
+                    // The session's end aborted the backup on the server; its half copy goes too.
+                    try {
+                        deleteIfExists(partial);
+                    } catch (IOException e) {
+                        log.warn("Could not delete the half-taken backup {}", partial);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean pruneBackups(InstanceSpec spec, Instant keepFrom) {
+        synchronized (backupLock(spec.dataDirectory())) {
+            try {
+                return store(spec.dataDirectory()).prune(keepFrom);
+            } catch (IOException e) {
+                throw new DriverException("could not prune the backups: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Restores in steps that each leave something a second call recognizes: the base backup is copied into a
+     * staging folder that is renamed to the new data directory only when complete (with {@code recovery.signal}
+     * and the recovery settings in it); a server with {@code recovery.signal} replays, and one without it was
+     * promoted. The source's backups are locked meanwhile, so neither pruning nor a destroy deletes what the
+     * replay reads.
+     */
+    @Override
+    public Restored restore(InstanceSpec source, InstanceSpec target, RecoveryTarget recoveryTarget) {
+        Path data = target.dataDirectory();
+        BackupStore from = store(source.dataDirectory());
+        synchronized (backupLock(source.dataDirectory())) {
+            supervised.add(data);
+            Instant backupEnd = null;
+            if (!Files.isRegularFile(data.resolve("PG_VERSION"))) {
+                BackupStore.Stored base = chooseBackup(from.list(), recoveryTarget);
+                backupEnd = base.backup().finishedAt();
+                if (isRunning(source.dataDirectory())) {
+                    archiveLatest(source);
+                }
+                placeBackup(base, target, from);
+                done(target, Step.BACKUP_RESTORED);
+            }
+            if (Files.exists(data.resolve("recovery.signal"))) {
+                replay(target, from, recoveryTarget);
+            }
+            configure(data, target.port(), null);
+            ensureRunning(target);
+            return finish(source, target, recoveryTarget, backupEnd);
+        }
+    }
+
+    /** The newest base backup that ended before the moment to restore (any, for the latest state). */
+    private static BackupStore.Stored chooseBackup(List<BackupStore.Stored> backups, RecoveryTarget target) {
+        if (backups.isEmpty()) {
+            throw new RestoreRefusedException(Reason.NO_BACKUPS, "the instance has no base backup yet");
+        }
+        if (target.pointInTime() == null) {
+            return backups.get(backups.size() - 1);
+        }
+        BackupStore.Stored chosen = null;
+        for (BackupStore.Stored stored : backups) {
+            if (!stored.backup().finishedAt().isAfter(target.pointInTime())) {
+                chosen = stored;
+            }
+        }
+        if (chosen == null) {
+            throw new RestoreRefusedException(Reason.OUTSIDE_WINDOW, "the earliest moment the backups restore is "
+                    + backups.get(0).backup().finishedAt() + ", after " + target.pointInTime());
+        }
+        return chosen;
+    }
+
+    /**
+     * Makes sure the source's archive holds everything committed until now: a transaction that commits (so a
+     * replay up to any moment before now finds a commit after it, and stops there), then a switch to a new WAL
+     * segment, then a wait until the archiver copied it. A source that does not answer has archived what it will.
+     */
+    private void archiveLatest(InstanceSpec source) {
+        try (Connection connection = controlLogin(source).connect("postgres");
+                Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_current_xact_id()");
+            String segment;
+            try (ResultSet switched = statement.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                switched.next();
+                segment = switched.getString(1);
+            }
+            long deadline = System.nanoTime() + properties.startTimeout().toNanos();
+            while (true) {
+                try (ResultSet archived = statement.executeQuery("SELECT last_archived_wal FROM pg_stat_archiver")) {
+                    archived.next();
+                    String last = archived.getString(1);
+                    if (last != null && last.length() >= 24 && last.substring(8, 24).compareTo(segment.substring(8)) >= 0) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new DriverException("the source's WAL archive is behind: segment " + segment
+                            + " was not archived within " + properties.startTimeout().toSeconds() + " s");
+                }
+                pause(Duration.ofMillis(100));
+            }
+        } catch (SQLException e) {
+            if (!SqlStates.isUnreachable(e)) {
+                throw new DriverException("could not switch the source's WAL (SQLSTATE " + e.getSQLState() + ")", e);
+            }
+            log.info("The source of a restore does not answer; restoring from what it archived");
+        }
+    }
+
+    /** Copies the base backup into the new data directory, set up to replay the source's archive. */
+    private void placeBackup(BackupStore.Stored base, InstanceSpec target, BackupStore from) {
+        Path data = target.dataDirectory();
+        Path staging = staging(data);
+        try {
+            deleteIfExists(staging);
+            Files.createDirectories(data.getParent());
+            BackupStore.copyData(base.data(), staging, false);
+            store(data).create();
+            ServerConfiguration.write(staging, target.port(), properties.listenAddresses(), store(data).archive(),
+                    properties.archiveTimeout(), new ServerConfiguration.Recovery(from.archive(), RecoveryTarget.latest()));
+            Files.createFile(staging.resolve("recovery.signal"));
+            BackupStore.syncTree(staging);
+            Files.move(staging, data);
+        } catch (IOException e) {
+            throw new DriverException("could not copy the base backup: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the server on its recovery settings and waits until it is promoted. A replay to a moment after the
+     * last commit the archive holds ends before it reaches it (PostgreSQL then stops); the state at that moment is
+     * the latest one, so the replay goes on to the end of the archive instead.
+     */
+    private void replay(InstanceSpec target, BackupStore from, RecoveryTarget recoveryTarget) {
+        Path data = target.dataDirectory();
+        RecoveryTarget stopAt = recoveryTarget;
+        long deadline = System.nanoTime() + properties.restoreTimeout().toNanos();
+        while (true) {
+            configure(data, target.port(), new ServerConfiguration.Recovery(from.archive(), stopAt));
+            long logStart = logSize(data);
+            if (!isRunning(data)) {
+                if (!LocalPorts.isBindable(target.port())) {
+                    throw new PortTakenException(target.port());
+                }
+                // With hot_standby off, pg_ctl's wait ends once the replay began; a server that stops at once is
+                // told below, from its log.
+                exec(List.of(bin("pg_ctl"), "-D", data.toString(), "-l", data.resolve("server.log").toString(),
+                        "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"));
+            }
+            done(target, Step.RECOVERY_STARTED);
+            String ended = awaitPromotion(target, logStart, deadline);
+            if (ended == null) {
+                return;
+            }
+            if (ended.contains("recovery ended before configured recovery target was reached")) {
+                if (stopAt.restorePoint() != null) {
+                    throw new RestoreRefusedException(Reason.RESTORE_POINT_NOT_FOUND,
+                            "the archived WAL holds no restore point " + stopAt.restorePoint());
+                }
+                if (!stopAt.isLatest()) {
+                    log.info("Nothing was committed after {} in the archive of {}'s source; replaying all of it",
+                            stopAt.pointInTime(), target.instance());
+                    stopAt = RecoveryTarget.latest();
+                    continue;
+                }
+            }
+            if (ended.contains("before consistent recovery point")) {
+                throw new RestoreRefusedException(Reason.OUTSIDE_WINDOW,
+                        "the moment lies before the end of the base backup");
+            }
+            throw new DriverException("the restored server stopped during its replay: " + ended);
+        }
+    }
+
+    /**
+     * Waits until the replaying server is promoted (null), or stops (the log's last FATAL line, or what it
+     * said last).
+     */
+    private String awaitPromotion(InstanceSpec target, long logStart, long deadline) {
+        Path data = target.dataDirectory();
+        ServerLogin login = controlLogin(target).withTimeouts(Duration.ofSeconds(5));
+        while (true) {
+            if (!Files.exists(data.resolve("recovery.signal")) && isRunning(data)) {
+                try (Connection connection = login.connect("postgres");
+                        Statement statement = connection.createStatement();
+                        ResultSet rows = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+                    rows.next();
+                    if (!rows.getBoolean(1)) {
+                        return null;
+                    }
+                } catch (SQLException e) {
+                    // Promoted, but not yet accepting connections, or logging in with a password set before.
+                    if ("28P01".equals(e.getSQLState())) {
+                        return null;
+                    }
+                }
+            }
+            if (!isRunning(data)) {
+                String said = logSince(data, logStart);
+                return said.lines().filter(line -> line.contains("FATAL:")).reduce((a, b) -> b)
+                        .orElse(said.isBlank() ? "no message" : said.strip().lines().reduce((a, b) -> b).orElseThrow());
+            }
+            if (System.nanoTime() > deadline) {
+                stop(data);
+                throw new DriverException("the replay did not finish within " + properties.restoreTimeout());
+            }
+            pause(Duration.ofMillis(200));
+        }
+    }
+
+    /**
+     * Logs in to the promoted server, whose control role has the source's password (the catalog is the source's),
+     * and gives that role the new instance's own; reads what the restore reached.
+     */
+    private Restored finish(InstanceSpec source, InstanceSpec target, RecoveryTarget recoveryTarget, Instant backupEnd) {
+        ServerLogin asSource = controlLogin(target).as(CONTROL_ROLE, source.controlPassword());
+        try (Connection connection = connectEither(asSource, controlLogin(target));
+                Statement statement = connection.createStatement()) {
+            statement.execute("ALTER ROLE " + CONTROL_ROLE + " PASSWORD '" + connection.unwrap(PGConnection.class)
+                    .escapeLiteral(PasswordUtil.encodeScramSha256(target.controlPassword().toCharArray())) + "'");
+            Instant restoredTo = recoveryTarget.pointInTime();
+            if (restoredTo == null) {
+                try (ResultSet replayed = statement.executeQuery("SELECT pg_last_xact_replay_timestamp()")) {
+                    replayed.next();
+                    OffsetDateTime last = replayed.getObject(1, OffsetDateTime.class);
+                    restoredTo = last != null ? last.toInstant() : backupEnd != null ? backupEnd : Instant.now();
+                }
+            }
+            List<String> databases = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery("SELECT datname FROM pg_database "
+                    + "WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY datname")) {
+                while (rows.next()) {
+                    databases.add(rows.getString(1));
+                }
+            }
+            return new Restored(new Endpoint(properties.hostName(), target.port()), restoredTo, databases);
+        } catch (SQLException e) {
+            throw new DriverException("could not log in to the restored server (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static Connection connectEither(ServerLogin first, ServerLogin second) throws SQLException {
+        try {
+            return first.connect("postgres");
+        } catch (SQLException e) {
+            if (!"28P01".equals(e.getSQLState())) {
+                throw e;
+            }
+            return second.connect("postgres");
+        }
+    }
+
+    private static String show(Statement statement, String setting) throws SQLException {
+        try (ResultSet rows = statement.executeQuery("SHOW " + setting)) {
+            return rows.next() ? rows.getString(1) : null;
+        }
+    }
+
+    /** Writes the server's settings, with its archive's folders in place. */
+    private void configure(Path data, int port, ServerConfiguration.Recovery recovery) {
+        BackupStore store = store(data);
+        store.create();
+        ServerConfiguration.write(data, port, properties.listenAddresses(), store.archive(),
+                properties.archiveTimeout(), recovery);
+    }
+
+    private BackupStore store(Path data) {
+        return BackupStore.of(properties.root(), data);
+    }
+
+    private Object backupLock(Path data) {
+        return backupLocks.computeIfAbsent(data.getFileName().toString(), name -> new Object());
+    }
+
+    private static long logSize(Path data) {
+        try {
+            return Files.size(data.resolve("server.log"));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String logSince(Path data, long offset) {
+        try {
+            byte[] log = Files.readAllBytes(data.resolve("server.log"));
+            int from = (int) Math.min(offset, log.length);
+            return new String(log, from, log.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException("interrupted");
+        }
     }
 
     /**
@@ -281,14 +662,6 @@ class LocalServerDriver implements InstanceDriver {
                     "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C"),
                     "initialize the data directory");
             Files.writeString(staging.resolve("pg_hba.conf"), PG_HBA);
-            Files.writeString(staging.resolve("postgresql.conf"), """
-
-                    # dbcloud
-                    port = %d
-                    listen_addresses = '%s'
-                    unix_socket_directories = ''
-                    password_encryption = 'scram-sha-256'
-                    """.formatted(spec.port(), properties.listenAddresses()), StandardOpenOption.APPEND);
             Files.move(staging, data);
             return true;
         } catch (IOException e) {
@@ -301,30 +674,6 @@ class LocalServerDriver implements InstanceDriver {
                     log.warn("Could not delete a temporary password file {}", passwordFile);
                 }
             }
-        }
-    }
-
-    /**
-     * Points the server's configuration at the port the control plane gave it: the {@code port} line dbcloud wrote
-     * into {@code postgresql.conf} (initdb's own is commented out), rewritten when the instance moved.
-     */
-    private static void configurePort(Path data, int port) {
-        Path configuration = data.resolve("postgresql.conf");
-        try {
-            String text = Files.readString(configuration);
-            String placed = PORT_LINE.matcher(text).replaceAll("port = " + port);
-            if (!placed.equals(text)) {
-                Path next = data.resolve("postgresql.conf.next");
-                Files.writeString(next, placed);
-                try (FileChannel channel = FileChannel.open(next,
-                        StandardOpenOption.WRITE)) {
-                    channel.force(true);
-                }
-                Files.move(next, configuration, StandardCopyOption.ATOMIC_MOVE);
-                log.info("Moved the server in {} to port {}", data, port);
-            }
-        } catch (IOException e) {
-            throw new DriverException("cannot configure the server's port: " + e.getMessage(), e);
         }
     }
 

@@ -15,8 +15,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param portMax last port of that range
  * @param startTimeout how long a server may take to start
  * @param stopServersOnShutdown whether servers stop with the service (the local stack) or outlive it
+ * @param archiveTimeout the servers' {@code archive_timeout}: how stale the WAL archive of a quiet server may be
+ * @param restoreTimeout how long the replay of a restore may take
  */
 @ConfigurationProperties("dbcloud.provisioner.local")
 public record LocalServerProperties(Path root, Path binDir, String hostName, String listenAddresses,
-        int portMin, int portMax, Duration startTimeout, boolean stopServersOnShutdown) {
+        int portMin, int portMax, Duration startTimeout, boolean stopServersOnShutdown, Duration archiveTimeout,
+        Duration restoreTimeout) {
+
+    public LocalServerProperties {
+        archiveTimeout = archiveTimeout == null ? Duration.ofSeconds(60) : archiveTimeout;
+        restoreTimeout = restoreTimeout == null ? Duration.ofHours(1) : restoreTimeout;
+    }
 }

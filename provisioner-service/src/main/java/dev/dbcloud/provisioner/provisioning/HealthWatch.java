@@ -13,13 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,13 +26,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * server that does not answer is reported first, then handed to the {@link InstanceSupervisor}, which starts it
  * again.
  *
- * <p>Its rounds run on one thread while the supervisor runs: they start after the supervisor started the servers
- * and end, the round in flight included, before it stops them on shutdown, so servers stopped on purpose are
- * never reported down. A destroy claims its instance (DESTROYING) before it stops the server, and a health change
+ * <p>Its {@link InstanceRounds rounds} run only while the supervisor runs, so servers stopped on purpose on shutdown
+ * are never reported down. A destroy claims its instance (DESTROYING) before it stops the server, and a health change
  * is recorded only for an instance still AVAILABLE, so a destroy in progress is never reported down either.
  */
 @Component
-class HealthWatch implements SmartLifecycle {
+class HealthWatch extends InstanceRounds {
 
     private static final Logger log = LoggerFactory.getLogger(HealthWatch.class);
 
@@ -46,10 +42,10 @@ class HealthWatch implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final InstanceSupervisor supervisor;
-    private volatile ScheduledExecutorService rounds;
 
     HealthWatch(ProvisionedInstances instances, ServerAccess access, HealthWatchProperties properties,
             Outbox outbox, TransactionTemplate transactions, Clock clock, InstanceSupervisor supervisor) {
+        super(instances, "instance-health-watch");
         this.supervisor = supervisor;
         this.instances = instances;
         this.access = access;
@@ -60,60 +56,18 @@ class HealthWatch implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        rounds = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "instance-health-watch");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = properties.healthInterval().toMillis();
-        rounds.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.MILLISECONDS);
+    Duration interval() {
+        return properties.healthInterval();
     }
 
     @Override
-    public void stop() {
-        ScheduledExecutorService stopping = rounds;
-        rounds = null;
-        if (stopping == null) {
-            return;
-        }
-        stopping.shutdown();
-        try {
-            if (!stopping.awaitTermination(properties.healthTimeout().toMillis() * 10, TimeUnit.MILLISECONDS)) {
-                stopping.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            stopping.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+    Duration stopGrace() {
+        return properties.healthTimeout().multipliedBy(10);
     }
 
     @Override
-    public boolean isRunning() {
-        return rounds != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return InstanceSupervisor.PHASE + 1;
-    }
-
-    /** One round over every instance whose server should run; nothing that fails in it may end the schedule. */
-    private void round() {
-        try {
-            for (ProvisionedInstance instance : instances.thatShouldRun()) {
-                if (rounds == null || Thread.currentThread().isInterrupted()) {
-                    return;
-                }
-                try {
-                    check(instance);
-                } catch (RuntimeException e) {
-                    log.warn("Could not check the health of {}: {}", instance.instance(), e.toString());
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("A round of health checks failed: {}", e.toString());
-        }
+    void visit(ProvisionedInstance instance) {
+        check(instance);
     }
 
     private void check(ProvisionedInstance instance) {

@@ -3,7 +3,6 @@ package dev.dbcloud.provisioner.provisioning;
 import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.Topics;
-import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.ProvisionFailed;
@@ -51,24 +50,26 @@ public class Provisioning {
     /** The driver a provisioning uses: ProvisionRequested names none, and the seed's instances run locally. */
     private final InstanceDriver driver;
     private final ServerAccess access;
-    private final ControlPasswordCipher cipher;
     private final Outbox outbox;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final ApplicationEventPublisher steps;
+    private final BaseBackups backups;
+    private final NewInstances newInstances;
 
     Provisioning(ProvisionedInstances instances, HandledOperations handled, InstanceDrivers drivers,
-            ServerAccess access, ControlPasswordCipher cipher, Outbox outbox, TransactionTemplate transactions,
-            Clock clock, ApplicationEventPublisher steps) {
+            ServerAccess access, Outbox outbox, TransactionTemplate transactions,
+            Clock clock, ApplicationEventPublisher steps, BaseBackups backups, NewInstances newInstances) {
         this.instances = instances;
         this.handled = handled;
         this.driver = drivers.of(DriverKind.LOCAL);
         this.access = access;
-        this.cipher = cipher;
         this.outbox = outbox;
         this.transactions = transactions;
         this.clock = clock;
         this.steps = steps;
+        this.backups = backups;
+        this.newInstances = newInstances;
     }
 
     public void provision(ProvisionRequested command) {
@@ -97,30 +98,9 @@ public class Provisioning {
      * left, or the name is taken by another live instance.
      */
     private ProvisionedInstance claim(UUID operationId, InstanceRef ref, ProvisionRequested command) {
-        byte[] ciphertext = cipher.encrypt(ref, ControlPasswordCipher.randomPassword());
-        for (int attempt = 0; attempt < 5; attempt++) {
-            if (instances.isLive(ref)) {
-                return reject(command, ProvisionFailureReason.NAME_IN_USE, "an instance with this name exists");
-            }
-            Optional<Placement> placement = driver.place(operationId, instances.localPortsInUse());
-            if (placement.isEmpty()) {
-                return reject(command, ProvisionFailureReason.PORTS_EXHAUSTED,
-                        "no free port is left in the configured range");
-            }
-            ProvisionedInstance instance = ProvisionedInstance.provisioning(operationId, ref,
-                    command.getAdminUsername(), placement.get().port(), placement.get().dataDirectory(), ciphertext);
-            try {
-                instances.insert(instance);
-                return instance;
-            } catch (DuplicateKeyException raced) {
-                // A concurrent provisioning took the port or the name; look again.
-                var existing = instances.byOperation(operationId);
-                if (existing.isPresent()) {
-                    return existing.get();
-                }
-            }
-        }
-        throw new IllegalStateException("could not claim a port for " + ref);
+        NewInstances.Claim claim = newInstances.claim(operationId, ref, command.getAdminUsername());
+        return claim.refusal() == null ? claim.instance()
+                : reject(command, ProvisionFailureReason.valueOf(claim.refusal().name()), claim.refusal().message);
     }
 
     /** Emits why the command gets no instance, and records it: redelivered later, it must not take a freed name. */
@@ -155,6 +135,8 @@ public class Provisioning {
             return;
         }
         steps.publishEvent(new ProvisioningStepDone(instance.instance(), ProvisioningStepDone.Step.OUTCOME_RECORDED));
+        // The first base backup starts the instance's restorable window; the backups' own thread takes it.
+        backups.soon();
     }
 
     /**

@@ -109,6 +109,32 @@ class DriverFaults {
             public ServerLogin controlLogin(InstanceSpec spec) {
                 return local.controlLogin(spec);
             }
+
+            @Override
+            public boolean keepsBackups() {
+                return local.keepsBackups();
+            }
+
+            @Override
+            public java.util.List<dev.dbcloud.provisioner.driver.Backup> backups(InstanceSpec spec) {
+                return local.backups(spec);
+            }
+
+            @Override
+            public dev.dbcloud.provisioner.driver.Backup takeBackup(InstanceSpec spec) {
+                return local.takeBackup(spec);
+            }
+
+            @Override
+            public boolean pruneBackups(InstanceSpec spec, java.time.Instant keepFrom) {
+                return local.pruneBackups(spec, keepFrom);
+            }
+
+            @Override
+            public dev.dbcloud.provisioner.driver.Restored restore(InstanceSpec source, InstanceSpec target,
+                    dev.dbcloud.provisioner.driver.RecoveryTarget recoveryTarget) {
+                return local.restore(source, target, recoveryTarget);
+            }
         };
     }
 }

@@ -6,6 +6,7 @@ import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.RestoreRequested;
 import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
@@ -15,6 +16,7 @@ import dev.dbcloud.provisioner.provisioning.Destroying;
 import dev.dbcloud.provisioner.provisioning.Linking;
 import dev.dbcloud.provisioner.provisioning.Provisioning;
 import dev.dbcloud.provisioner.provisioning.ResettingPasswords;
+import dev.dbcloud.provisioner.provisioning.Restoring;
 import dev.dbcloud.provisioner.provisioning.StartingAndStopping;
 import dev.dbcloud.provisioner.provisioning.Unlinking;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -34,10 +36,11 @@ class InstanceCommandListener {
     private final Linking linking;
     private final Unlinking unlinking;
     private final StartingAndStopping startingAndStopping;
+    private final Restoring restoring;
 
     InstanceCommandListener(Provisioning provisioning, Destroying destroying, ResettingPasswords resettingPasswords,
             CreatingDatabases creatingDatabases, Linking linking, Unlinking unlinking,
-            StartingAndStopping startingAndStopping) {
+            StartingAndStopping startingAndStopping, Restoring restoring) {
         this.provisioning = provisioning;
         this.destroying = destroying;
         this.resettingPasswords = resettingPasswords;
@@ -45,6 +48,7 @@ class InstanceCommandListener {
         this.linking = linking;
         this.unlinking = unlinking;
         this.startingAndStopping = startingAndStopping;
+        this.restoring = restoring;
     }
 
     @KafkaHandler
@@ -85,6 +89,11 @@ class InstanceCommandListener {
     @KafkaHandler
     void on(StartRequested command) {
         startingAndStopping.start(command);
+    }
+
+    @KafkaHandler
+    void on(RestoreRequested command) {
+        restoring.restore(command);
     }
 
     /** Any other record on this topic breaks the contract; it goes to the dead-letter topic, without retries. */

@@ -10,6 +10,7 @@ import dev.dbcloud.common.serde.EventCodec;
 import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceRestored;
 import dev.dbcloud.events.MigrateRequested;
 import dev.dbcloud.events.Migration;
 import dev.dbcloud.messaging.test.TestInfrastructure;
@@ -151,6 +152,24 @@ public abstract class MigrationServiceIntegrationTest {
                 .setAdminUsername(OWNER)
                 .setDriver(InstanceDriverKind.LOCAL)
                 .setControlPasswordCiphertext(ByteBuffer.wrap(cipher.encrypt(instance, CONTROL_PASSWORD)))
+                .build();
+    }
+
+    /** Announces the test server as a local instance a restore made from {@code source}, as the provisioner would. */
+    protected static InstanceRestored restored(InstanceRef instance, String source, Instant occurredAt) {
+        return InstanceRestored.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(UUID.randomUUID().toString())
+                .setTenant(instance.tenant())
+                .setInstanceName(instance.name())
+                .setOccurredAt(occurredAt)
+                .setHostName("localhost")
+                .setPort(server.getPort())
+                .setAdminUsername(OWNER)
+                .setDriver(InstanceDriverKind.LOCAL)
+                .setControlPasswordCiphertext(ByteBuffer.wrap(cipher.encrypt(instance, CONTROL_PASSWORD)))
+                .setSourceInstanceName(source)
+                .setRestoredTo(occurredAt.minusSeconds(60))
                 .build();
     }
 

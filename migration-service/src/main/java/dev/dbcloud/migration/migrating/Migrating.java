@@ -32,7 +32,8 @@ import org.springframework.stereotype.Service;
  * re-emits its outcome. Emits {@code MigrationSucceeded} or {@code MigrationFailed} (with a reason) on
  * {@code dbcloud.instance-events} through the outbox; no {@code DatabaseCreated}, even when the run created the
  * database, since it would travel on another topic than its {@code MigrateRequested} and a reader could take it
- * for a CREATE_DATABASE operation of that id. {@code MigrationSucceeded} names the database.
+ * for a CREATE_DATABASE operation of that id. {@code MigrationSucceeded} names the database. Either outcome names
+ * the restore point made before the run on a local instance (none when the run never reached the server).
  */
 @Service
 public class Migrating {
@@ -43,14 +44,16 @@ public class Migrating {
     private static final Logger log = LoggerFactory.getLogger(Migrating.class);
 
     private final KnownInstances instances;
+    private final RestorePoints restorePoints;
     private final HandledOperations handled;
     private final ControlPasswordCipher cipher;
     private final MigrationProperties properties;
     private final Clock clock;
 
-    Migrating(KnownInstances instances, HandledOperations handled, ControlPasswordCipher cipher,
-            MigrationProperties properties, Clock clock) {
+    Migrating(KnownInstances instances, RestorePoints restorePoints, HandledOperations handled,
+            ControlPasswordCipher cipher, MigrationProperties properties, Clock clock) {
         this.instances = instances;
+        this.restorePoints = restorePoints;
         this.handled = handled;
         this.cipher = cipher;
         this.properties = properties;
@@ -77,7 +80,7 @@ public class Migrating {
             return;
         }
         Instant started = clock.instant();
-        MigrationOutcome outcome = run(instance.get(), command);
+        MigrationOutcome outcome = run(operationId, instance.get(), command);
         long durationMillis = clock.millis() - started.toEpochMilli();
         handled.emit(command, outcome.match(applied -> {
             log.info("Migrated {} on {}: applied {}, now at version {}", command.getAppDbName(), ref,
@@ -90,12 +93,12 @@ public class Migrating {
         }));
     }
 
-    private MigrationOutcome run(KnownInstance instance, MigrateRequested command) {
+    private MigrationOutcome run(UUID operationId, KnownInstance instance, MigrateRequested command) {
         String password = cipher.decrypt(instance.instance(), instance.controlPasswordCiphertext());
         ServerLogin control = new ServerLogin(instance.hostName(), instance.port(), instance.controlRole(), password,
                 properties.connectTimeout(), properties.connectTimeout(), APPLICATION)
                 .withSessionLimits(properties.statementTimeout(), properties.lockTimeout());
-        return new MigrationRun(instance, control, command.getAppDbName(),
+        return new MigrationRun(operationId, instance, control, restorePoints, command.getAppDbName(),
                 new RequestedScripts(command.getMigrations()), command.getAllowBreakingChanges()).run();
     }
 
@@ -158,6 +161,7 @@ public class Migrating {
         event.setCurrentVersion(applied.currentVersion());
         event.setDurationMillis(durationMillis);
         event.setHistory(applied.history());
+        event.setRestorePoint(applied.restorePoint());
         return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 
@@ -170,6 +174,7 @@ public class Migrating {
         event.setSqlState(refused.sqlState());
         event.setMessage(refused.message());
         event.setHistory(refused.history());
+        event.setRestorePoint(refused.restorePoint());
         return EventMetadata.stampAsOutcomeOf(command, event, clock.instant());
     }
 }

@@ -133,6 +133,20 @@ record MigrationFailures(String address, String role, SessionLimits limits, List
     }
 
     /**
+     * The restore point a run on a local instance begins with could not be made, so the run did not begin: a
+     * migration is applied there only when a restore can undo it. The server's refusal (say it is in recovery) is
+     * the instance's state, not the request's SQL: INSTANCE_NOT_AVAILABLE, like a server that cannot be reached;
+     * a timeout stays a TIMEOUT.
+     */
+    Refused restorePoint(SQLException e, String name) {
+        Refused failure = server(e, null, "making the restore point " + name);
+        MigrationFailureReason reason = failure.reason() == MigrationFailureReason.SQL_ERROR
+                ? MigrationFailureReason.INSTANCE_NOT_AVAILABLE : failure.reason();
+        return new Refused(reason, null, failure.sqlState(), failure.message()
+                + "; no migration ran, since none runs on a local instance that a restore could not undo");
+    }
+
+    /**
      * Flyway's public view of a failed migration (script path, line, SQLSTATE). Its converter is typed by an
      * internal exception class, so it is called through its untyped base here, after the type check.
      */

@@ -1,6 +1,7 @@
 package dev.dbcloud.migration.migrating;
 
 import dev.dbcloud.events.AppliedMigration;
+import dev.dbcloud.events.RestorePoint;
 import dev.dbcloud.migration.registry.KnownInstance;
 import dev.dbcloud.sql.ApplicationDatabases;
 import dev.dbcloud.sql.ServerLogin;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -20,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's migrations on one instance: the application's database made to exist, what was applied before
- * validated against the request, the pending migrations inspected for breaking changes, then applied by Flyway,
- * each in its own transaction, as the owner role. Every business failure ends the run with a {@link MigrationOutcome.Refused}
- * naming its reason ({@link MigrationFailures} words it); only faults of this service's own making escape as
- * exceptions.
+ * One request's migrations on one instance: on an instance that keeps backups, a restore point made first (see
+ * {@link RestorePoints}; without it the run does not begin), the application's database made to exist, what was
+ * applied before validated against the request, the pending migrations inspected for breaking changes, then applied
+ * by Flyway, each in its own transaction, as the owner role. Every business failure ends the run with a
+ * {@link MigrationOutcome.Refused} naming its reason ({@link MigrationFailures} words it); only faults of this
+ * service's own making escape as exceptions.
  *
  * <p>When the dry run of the breaking-change guard cannot go past a statement, the migrations it verified are
  * applied, and the guard looks again from there, on the schema they left: a statement that failed in the dry run
@@ -35,18 +38,22 @@ final class MigrationRun {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationRun.class);
 
+    private final UUID operationId;
     private final KnownInstance instance;
     private final ServerLogin control;
+    private final RestorePoints restorePoints;
     private final String database;
     private final boolean allowBreakingChanges;
     private final RequestedScripts scripts;
     private final List<String> applied = new ArrayList<>();
     private ServerLogin migrator;
 
-    MigrationRun(KnownInstance instance, ServerLogin control, String database, RequestedScripts scripts,
-            boolean allowBreakingChanges) {
+    MigrationRun(UUID operationId, KnownInstance instance, ServerLogin control, RestorePoints restorePoints,
+            String database, RequestedScripts scripts, boolean allowBreakingChanges) {
+        this.operationId = operationId;
         this.instance = instance;
         this.control = control;
+        this.restorePoints = restorePoints;
         this.database = database;
         this.scripts = scripts;
         this.allowBreakingChanges = allowBreakingChanges;
@@ -55,19 +62,28 @@ final class MigrationRun {
 
     MigrationOutcome run() {
         boolean separateMigrator = !instance.controlRoleOwns();
+        RestorePoint restorePoint = null;
         try (Connection server = control.connect("postgres")) {
+            // The server answered: the point comes before anything the run changes, the database it creates too.
+            if (instance.keepsBackups()) {
+                try {
+                    restorePoint = restorePoints.before(operationId, instance, server);
+                } catch (SQLException e) {
+                    return failures().restorePoint(e, RestorePoints.name(operationId));
+                }
+            }
             ApplicationDatabases.ensureExists(server, database,
                     separateMigrator ? instance.ownerRole() : null);
             if (separateMigrator) {
                 migrator = MigratorRole.enable(server, control, instance.ownerRole());
             }
         } catch (SQLException e) {
-            return failures().server(e, null, "preparing the database " + database);
+            return failures().server(e, null, "preparing the database " + database).withRestorePoint(restorePoint);
         }
         try {
             String owner = separateMigrator ? instance.ownerRole() : null;
             return migrate(owner).match(applied -> applied,
-                    refused -> refused.withHistory(historyOrNull(owner)));
+                    refused -> refused.withHistory(historyOrNull(owner))).withRestorePoint(restorePoint);
         } finally {
             if (separateMigrator) {
                 disableMigrator();

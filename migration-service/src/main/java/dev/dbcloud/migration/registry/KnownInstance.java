@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * One incarnation of an instance as the provisioner announced it, named by the operation that announced it (its
- * provisioning or its link).
+ * provisioning, its restore or its link).
  *
  * @param controlRole the role this service logs in as: {@code dbosadmin} (a superuser) on a local instance, the
  *     role the user named on a linked one
@@ -20,6 +20,14 @@ import java.util.UUID;
  */
 public record KnownInstance(UUID operationId, InstanceRef instance, InstanceDriverKind driver, String hostName,
         int port, String controlRole, String ownerRole, byte[] controlPasswordCiphertext, Instant announcedAt) {
+
+    /**
+     * Whether the provisioner archives the server's WAL (local instances do, linked ones do not), so that a
+     * restore point made on it can be restored to.
+     */
+    public boolean keepsBackups() {
+        return driver == InstanceDriverKind.LOCAL;
+    }
 
     /** Whether logging in as the control role already acts as the owner. */
     public boolean controlRoleOwns() {

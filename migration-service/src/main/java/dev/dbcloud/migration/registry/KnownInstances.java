@@ -5,6 +5,7 @@ import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceRestored;
 import dev.dbcloud.events.InstanceStarted;
 import java.nio.ByteBuffer;
 import java.sql.ResultSet;
@@ -36,11 +37,17 @@ public class KnownInstances {
     }
 
     public void provisioned(InstanceProvisioned event) {
-        boolean linked = event.getDriver() == InstanceDriverKind.LINKED;
-        announce(EventMetadata.of(event), linked ? InstanceDriverKind.LINKED : InstanceDriverKind.LOCAL,
-                event.getHostName(), event.getPort(),
-                linked ? event.getAdminUsername() : LOCAL_CONTROL_ROLE, event.getAdminUsername(),
-                event.getControlPasswordCiphertext());
+        announceServer(EventMetadata.of(event), event.getDriver(), event.getHostName(), event.getPort(),
+                event.getAdminUsername(), event.getControlPasswordCiphertext());
+    }
+
+    /**
+     * A restore made a new instance: it is reached exactly as a provisioned one, its admin user (the source's)
+     * owning what migrations create.
+     */
+    public void restored(InstanceRestored event) {
+        announceServer(EventMetadata.of(event), event.getDriver(), event.getHostName(), event.getPort(),
+                event.getAdminUsername(), event.getControlPasswordCiphertext());
     }
 
     public void linked(InstanceLinked event) {
@@ -85,6 +92,17 @@ public class KnownInstances {
                 .params(instance.tenant(), instance.name())
                 .query(KnownInstances::map)
                 .optional();
+    }
+
+    /**
+     * A server the provisioner made (provisioned or restored): on a local one this service logs in as
+     * {@value #LOCAL_CONTROL_ROLE} and acts as the admin user; on a linked one the admin user is the control role.
+     */
+    private void announceServer(EventMetadata event, InstanceDriverKind kind, String hostName, int port,
+            String adminUsername, ByteBuffer ciphertext) {
+        boolean linked = kind == InstanceDriverKind.LINKED;
+        announce(event, linked ? InstanceDriverKind.LINKED : InstanceDriverKind.LOCAL, hostName, port,
+                linked ? adminUsername : LOCAL_CONTROL_ROLE, adminUsername, ciphertext);
     }
 
     /**

@@ -46,6 +46,20 @@ class MigrationFailuresTest {
     }
 
     @Test
+    void aRestorePointTheServerCannotMakeLeavesTheInstanceNotAvailableAndSaysNothingRan() {
+        Refused refused = failures.restorePoint(new SQLException("recovery is in progress", "55000"),
+                "dbcloud-before-42");
+
+        assertThat(refused).isEqualTo(new Refused(MigrationFailureReason.INSTANCE_NOT_AVAILABLE, null, "55000",
+                "making the restore point dbcloud-before-42 failed: recovery is in progress; no migration ran, since"
+                        + " none runs on a local instance that a restore could not undo"));
+        assertThat(failures.restorePoint(new SQLException("refused", "08001"), "dbcloud-before-42").reason())
+                .isEqualTo(MigrationFailureReason.INSTANCE_NOT_AVAILABLE);
+        assertThat(failures.restorePoint(new SQLException("canceling statement", "57014"), "dbcloud-before-42")
+                .reason()).isEqualTo(MigrationFailureReason.TIMEOUT);
+    }
+
+    @Test
     void anyOtherStatementFailureIsAnSqlErrorWithTheServersFirstLineAndNoPassword() {
         SQLException e = new SQLException("relation \"orders\" does not exist, password " + PASSWORD + "\nWhere: x",
                 "42P01");

@@ -8,6 +8,7 @@ import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceDriverKind;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceRestored;
 import dev.dbcloud.events.InstanceStarted;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.MigrateRequested;
@@ -37,6 +38,33 @@ class KnownInstancesIntegrationTest extends MigrationServiceIntegrationTest {
         assertThat(known.controlRole()).isEqualTo("dbosadmin");
         assertThat(known.ownerRole()).isEqualTo(OWNER);
         assertThat(cipher.decrypt(instance, known.controlPasswordCiphertext())).isEqualTo(CONTROL_PASSWORD);
+    }
+
+    @Test
+    void knowsARestoredInstanceAsAProvisionedOneAndMigratesIt() throws SQLException {
+        InstanceRef instance = new InstanceRef(uniqueTenant(), "orders-restored");
+        InstanceRestored restored = restored(instance, "orders", Instant.now());
+        publish(restored);
+
+        awaitKnown(instance);
+        KnownInstance known = knownInstances.live(instance).orElseThrow();
+        assertThat(known.operationId()).hasToString(restored.getOperationId());
+        assertThat(known.driver()).isEqualTo(InstanceDriverKind.LOCAL);
+        assertThat(known.hostName()).isEqualTo("localhost");
+        assertThat(known.port()).isEqualTo(restored.getPort());
+        assertThat(known.controlRole()).isEqualTo("dbosadmin");
+        assertThat(known.ownerRole()).isEqualTo(OWNER);
+        assertThat(cipher.decrypt(instance, known.controlPasswordCiphertext())).isEqualTo(CONTROL_PASSWORD);
+
+        String database = uniqueDatabase("restored");
+        MigrateRequested command = migrateCommand(instance, database, false,
+                migration("1", "create orders", "CREATE TABLE orders (id bigint PRIMARY KEY);"));
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class, command);
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("1");
+        assertThat(succeeded.getRestorePoint()).as("a restored instance keeps backups too").isNotNull();
+        assertThat(query(database, "SELECT tableowner FROM pg_tables WHERE tablename = 'orders'"))
+                .containsExactly(List.of(OWNER));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.dbcloud.common.Topics;
 import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceRestored;
 import dev.dbcloud.events.InstanceStarted;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.migration.registry.KnownInstances;
@@ -35,6 +36,11 @@ class InstanceEventsListener {
     @KafkaHandler
     void on(InstanceProvisioned event) {
         instances.provisioned(event);
+    }
+
+    @KafkaHandler
+    void on(InstanceRestored event) {
+        instances.restored(event);
     }
 
     @KafkaHandler

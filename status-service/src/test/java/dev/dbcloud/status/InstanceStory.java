@@ -1,6 +1,8 @@
 package dev.dbcloud.status;
 
 import dev.dbcloud.events.AppliedMigration;
+import dev.dbcloud.events.BackupsChanged;
+import dev.dbcloud.events.BaseBackup;
 import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
 import dev.dbcloud.events.DatabaseCreationFailed;
@@ -14,6 +16,7 @@ import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceRestored;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.LinkFailed;
 import dev.dbcloud.events.LinkFailureReason;
@@ -28,6 +31,10 @@ import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionFailureReason;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.RestoreFailed;
+import dev.dbcloud.events.RestoreFailureReason;
+import dev.dbcloud.events.RestorePoint;
+import dev.dbcloud.events.RestoreRequested;
 import dev.dbcloud.events.InstanceStarted;
 import dev.dbcloud.events.InstanceStopped;
 import dev.dbcloud.events.StartFailed;
@@ -110,6 +117,68 @@ record InstanceStory(String tenant, String name, Instant start) {
                 .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
                 .setReason(reason).setMessage(message)
                 .build();
+    }
+
+    /**
+     * A restore of {@code source}'s backups into this story's instance.
+     *
+     * @param pointInTime the moment to restore, or null for the latest state
+     * @param restorePoint the restore point to stop before, or null
+     */
+    RestoreRequested restoreRequested(UUID operation, int second, String source, Instant pointInTime,
+            String restorePoint) {
+        return RestoreRequested.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setSourceInstanceName(source).setPointInTime(pointInTime).setRestorePoint(restorePoint)
+                .build();
+    }
+
+    /** The restore made this story's instance, holding {@code source}'s state at {@code restoredTo}. */
+    InstanceRestored restored(UUID operation, int second, int port, String source, Instant restoredTo,
+            String... databases) {
+        return InstanceRestored.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setHostName("db.example.test").setPort(port).setAdminUsername("alice")
+                .setDriver(InstanceDriverKind.LOCAL)
+                .setControlPasswordCiphertext(ByteBuffer.wrap(new byte[] {7, 8, 9}))
+                .setSourceInstanceName(source).setRestoredTo(restoredTo).setDatabases(List.of(databases))
+                .build();
+    }
+
+    RestoreFailed restoreFailed(UUID operation, int second, String source, RestoreFailureReason reason,
+            String message) {
+        return RestoreFailed.newBuilder()
+                .setEventId(newId()).setOperationId(operation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setSourceInstanceName(source).setReason(reason).setMessage(message)
+                .build();
+    }
+
+    /**
+     * The instance's backups changed: a fact under its creating operation, carrying every base backup kept, oldest
+     * first; the earliest restorable time is the end of the oldest.
+     */
+    BackupsChanged backupsChanged(UUID creatingOperation, int second, BaseBackup... backups) {
+        return BackupsChanged.newBuilder()
+                .setEventId(newId()).setOperationId(creatingOperation.toString())
+                .setTenant(tenant).setInstanceName(name).setOccurredAt(time(second))
+                .setBackups(List.of(backups))
+                .setEarliestRestorableTime(backups.length == 0 ? null : backups[0].getFinishedAt())
+                .build();
+    }
+
+    /** A base backup taken from {@code second} to {@code second + 1} of this story. */
+    BaseBackup baseBackup(int second, long sizeBytes) {
+        return BaseBackup.newBuilder()
+                .setStartedAt(time(second)).setFinishedAt(time(second + 1)).setSizeBytes(sizeBytes)
+                .build();
+    }
+
+    /** The restore point a migration run was preceded by, made at {@code second} of this story. */
+    RestorePoint restorePoint(String pointName, int second) {
+        return RestorePoint.newBuilder().setName(pointName).setCreatedAt(time(second)).build();
     }
 
     DestroyRequested destroyRequested(UUID operation, int second) {

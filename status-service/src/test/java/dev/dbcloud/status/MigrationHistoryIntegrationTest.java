@@ -8,8 +8,11 @@ import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.MigrationFailureReason;
 import dev.dbcloud.status.StatusApi.AppliedView;
 import dev.dbcloud.status.StatusApi.DatabaseView;
+import dev.dbcloud.status.StatusApi.HistoryRestorePointView;
 import dev.dbcloud.status.StatusApi.MigrationFailureView;
 import dev.dbcloud.status.StatusApi.MigrationsView;
+import dev.dbcloud.status.StatusApi.OperationView;
+import dev.dbcloud.status.StatusApi.RestorePointView;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -47,7 +50,7 @@ class MigrationHistoryIntegrationTest extends ReadModelIntegrationTest {
                         null)));
         JsonNode body = json.readTree(api.raw(migrationsPath(story.tenant(), "orders", "shop")).getBody());
         assertThat(body.propertyNames()).containsExactlyInAnyOrder(
-                "database", "currentVersion", "lastSucceededAt", "applied", "lastFailure");
+                "database", "currentVersion", "lastSucceededAt", "applied", "lastFailure", "restorePoints");
         assertThat(body.get("lastFailure").isNull()).isTrue();
         assertThat(body.get("applied").get(1).propertyNames()).containsExactlyInAnyOrder(
                 "version", "description", "checksum", "appliedAt", "durationMillis");
@@ -304,6 +307,90 @@ class MigrationHistoryIntegrationTest extends ReadModelIntegrationTest {
         await().atMost(BOUND).until(() -> api.instance(story.tenant(), "orders").isPresent());
         assertNotFound(migrationsPath(story.tenant(), "orders", "shop"), "database_not_found");
         assertNotFound(migrationsPath(story.tenant(), "orders", "ledger"), "database_not_found");
+    }
+
+    @Test
+    void theRestorePointMadeBeforeARunShowsOnItsOperationAndInTheDatabasesHistoryNewestFirst() {
+        InstanceStory story = InstanceStory.of("orders");
+        provisionAvailable(story, UUID.randomUUID());
+        UUID first = UUID.randomUUID();
+        UUID failing = UUID.randomUUID();
+        UUID elsewhere = UUID.randomUUID();
+        UUID withoutPoint = UUID.randomUUID();
+
+        migrationCommand(story.migrateRequested(first, 10));
+        var succeeded = story.migrationSucceeded(first, 12);
+        succeeded.setRestorePoint(story.restorePoint("before_" + first, 11));
+        outcome(succeeded);
+        var failed = story.migrationFailed(failing, 22, "relation \"orders\" already exists");
+        failed.setRestorePoint(story.restorePoint("before_" + failing, 21));
+        outcome(failed);
+        var ledger = story.migrationSucceeded(elsewhere, 32, "ledger",
+                story.appliedMigration("1", "accounts", 17, 31, 3));
+        ledger.setRestorePoint(story.restorePoint("before_" + elsewhere, 31));
+        outcome(ledger);
+        var noPoint = story.migrationSucceeded(withoutPoint, 42);
+        outcome(noPoint);
+        await().atMost(BOUND).until(() -> applied(noPoint));
+
+        assertThat(api.migrations(story.tenant(), "orders", "shop")).hasValueSatisfying(history ->
+                assertThat(history.restorePoints()).containsExactly(
+                        new HistoryRestorePointView(failing.toString(), "before_" + failing, at(21).toString()),
+                        new HistoryRestorePointView(first.toString(), "before_" + first, at(11).toString())));
+        assertThat(api.migrations(story.tenant(), "orders", "ledger")).hasValueSatisfying(history ->
+                assertThat(history.restorePoints()).containsExactly(
+                        new HistoryRestorePointView(elsewhere.toString(), "before_" + elsewhere, at(31).toString())));
+        assertThat(api.operation(story.tenant(), first)).hasValueSatisfying(operation -> assertThat(
+                operation.restorePoint()).isEqualTo(new RestorePointView("before_" + first, at(11).toString())));
+        assertThat(api.operation(story.tenant(), failing)).hasValueSatisfying(operation -> {
+            assertThat(operation.status()).isEqualTo("FAILED");
+            assertThat(operation.restorePoint()).isEqualTo(new RestorePointView("before_" + failing, at(21).toString()));
+        });
+        assertThat(api.operations(story.tenant(), "orders")).extracting(OperationView::restorePoint)
+                .containsExactly(null, new RestorePointView("before_" + elsewhere, at(31).toString()),
+                        new RestorePointView("before_" + failing, at(21).toString()),
+                        new RestorePointView("before_" + first, at(11).toString()), null);
+        JsonNode operation = json.readTree(api.raw("/internal/tenants/" + story.tenant() + "/operations/" + withoutPoint)
+                .getBody());
+        assertThat(operation.has("restorePoint")).isTrue();
+        assertThat(operation.get("restorePoint").isNull()).isTrue();
+        JsonNode point = json.readTree(api.raw(migrationsPath(story.tenant(), "orders", "ledger")).getBody())
+                .get("restorePoints").get(0);
+        assertThat(point.propertyNames()).containsExactlyInAnyOrder("operationId", "name", "createdAt");
+    }
+
+    @Test
+    void theFirstRestorePointReportedForARunStaysAndEarlierIncarnationsPointsAreNotListed() {
+        InstanceStory story = InstanceStory.of("orders");
+        provisionAvailable(story, UUID.randomUUID());
+        UUID migrate = UUID.randomUUID();
+        migrationCommand(story.migrateRequested(migrate, 10));
+        var succeeded = story.migrationSucceeded(migrate, 12);
+        succeeded.setRestorePoint(story.restorePoint("before_first_run", 11));
+        outcome(succeeded);
+        // The command, redelivered, ran again and made another restore point, after the first run's changes.
+        var again = story.migrationSucceeded(migrate, 16);
+        again.setRestorePoint(story.restorePoint("before_second_run", 15));
+        outcome(again);
+        await().atMost(BOUND).until(() -> applied(again));
+
+        assertThat(api.operation(story.tenant(), migrate)).hasValueSatisfying(operation -> assertThat(
+                operation.restorePoint()).isEqualTo(new RestorePointView("before_first_run", at(11).toString())));
+        assertThat(api.migrations(story.tenant(), "orders", "shop")).hasValueSatisfying(history ->
+                assertThat(history.restorePoints()).extracting(HistoryRestorePointView::name)
+                        .containsExactly("before_first_run"));
+
+        UUID destroy = UUID.randomUUID();
+        command(story.destroyRequested(destroy, 20));
+        outcome(story.destroyed(destroy, 21));
+        await().atMost(BOUND).until(() -> api.instance(story.tenant(), "orders").isEmpty());
+        UUID provisionAgain = UUID.randomUUID();
+        command(story.provisionRequested(provisionAgain, 30));
+        outcome(story.provisioned(provisionAgain, 31, 54400));
+        outcome(story.migrationSucceeded(UUID.randomUUID(), 33));
+        await().atMost(BOUND).until(() -> api.migrations(story.tenant(), "orders", "shop").isPresent());
+        assertThat(api.migrations(story.tenant(), "orders", "shop")).hasValueSatisfying(history ->
+                assertThat(history.restorePoints()).isEmpty());
     }
 
     private static String migrationsPath(String tenant, String instanceName, String database) {

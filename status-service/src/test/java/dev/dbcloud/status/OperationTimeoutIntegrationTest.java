@@ -43,6 +43,37 @@ class OperationTimeoutIntegrationTest extends ReadModelIntegrationTest {
     }
 
     @Test
+    void aRestoreWithoutAnOutcomeWithinTheTimeoutFailsWithTimeoutAndSoDoesItsNewInstanceUntilItsOutcomeArrives() {
+        InstanceStory source = tenMinutesAgo("orders");
+        InstanceStory copy = source.named("orders_copy");
+        provisionAvailable(source, UUID.randomUUID());
+        UUID restore = UUID.randomUUID();
+
+        command(copy.restoreRequested(restore, 10, "orders", null, null));
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.operation(source.tenant(), restore))
+                .hasValueSatisfying(operation -> assertThat(operation.error()).isEqualTo(TIMEOUT)));
+        assertThat(api.instance(source.tenant(), "orders_copy")).hasValueSatisfying(
+                instance -> assertThat(instance.status()).isEqualTo("FAILED"));
+        assertThat(api.instance(source.tenant(), "orders")).hasValueSatisfying(
+                instance -> assertThat(instance.status()).isEqualTo("AVAILABLE"));
+
+        outcome(copy.restored(restore, 20, 54400, "orders", copy.time(15), "shop"));
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(api.instance(source.tenant(), "orders_copy"))
+                .hasValueSatisfying(instance -> {
+                    assertThat(instance.status()).isEqualTo("AVAILABLE");
+                    assertThat(instance.port()).isEqualTo(54400);
+                }));
+        assertThat(api.operation(source.tenant(), restore)).hasValueSatisfying(operation -> {
+            assertThat(operation.status()).isEqualTo("SUCCEEDED");
+            assertThat(operation.error()).isNull();
+        });
+        assertThat(api.databases(source.tenant(), "orders_copy")).extracting(StatusApi.DatabaseView::name)
+                .containsExactly("shop");
+    }
+
+    @Test
     void timedOutOperationsOnAnInstanceLeaveItsStateAndItsFinishedOperationsAlone() {
         InstanceStory story = tenMinutesAgo("orders");
         UUID provision = UUID.randomUUID();

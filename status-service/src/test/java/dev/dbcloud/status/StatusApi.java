@@ -17,27 +17,55 @@ import org.springframework.web.client.RestClient;
 final class StatusApi {
 
     record InstanceView(String name, String hostName, Integer port, String status, String statusReason,
-            String adminUsername, String driver, String createdAt, String updatedAt) {
+            String adminUsername, String driver, String createdAt, String updatedAt, RestoredFromView restoredFrom) {
 
-        /** An instance in a status that has no reason to show. */
+        /** An instance in a status that has no reason to show, not made by a restore. */
         InstanceView(String name, String hostName, Integer port, String status, String adminUsername, String driver,
                 String createdAt, String updatedAt) {
-            this(name, hostName, port, status, null, adminUsername, driver, createdAt, updatedAt);
+            this(name, hostName, port, status, null, adminUsername, driver, createdAt, updatedAt, null);
         }
     }
 
+    record RestoredFromView(String instanceName, String pointInTime) {
+    }
+
     record OperationView(String id, String type, String instanceName, String status, ErrorView error, String createdAt,
-            String updatedAt) {
+            String updatedAt, RestorePointView restorePoint) {
+
+        /** An operation without a restore point. */
+        OperationView(String id, String type, String instanceName, String status, ErrorView error, String createdAt,
+                String updatedAt) {
+            this(id, type, instanceName, status, error, createdAt, updatedAt, null);
+        }
     }
 
     record ErrorView(String code, String message) {
+    }
+
+    record RestorePointView(String name, String createdAt) {
+    }
+
+    record BackupsView(String instanceName, String earliestRestorableTime, String latestRestorableTime,
+            List<BaseBackupView> backups) {
+    }
+
+    record BaseBackupView(String startedAt, String finishedAt, long sizeBytes) {
     }
 
     record DatabaseView(String name, String owner, String createdAt) {
     }
 
     record MigrationsView(String database, String currentVersion, String lastSucceededAt, List<AppliedView> applied,
-            MigrationFailureView lastFailure) {
+            MigrationFailureView lastFailure, List<HistoryRestorePointView> restorePoints) {
+
+        /** A history without restore points. */
+        MigrationsView(String database, String currentVersion, String lastSucceededAt, List<AppliedView> applied,
+                MigrationFailureView lastFailure) {
+            this(database, currentVersion, lastSucceededAt, applied, lastFailure, List.of());
+        }
+    }
+
+    record HistoryRestorePointView(String operationId, String name, String createdAt) {
     }
 
     record AppliedView(String version, String description, Integer checksum, String appliedAt, long durationMillis) {
@@ -88,6 +116,11 @@ final class StatusApi {
     Optional<MigrationsView> migrations(String tenant, String instanceName, String database) {
         return find(MigrationsView.class, "/internal/tenants/{tenant}/instances/{name}/databases/{database}/migrations",
                 tenant, instanceName, database);
+    }
+
+    /** The instance's backups and restorable window, or empty on 404 (no current instance of that name). */
+    Optional<BackupsView> backups(String tenant, String instanceName) {
+        return find(BackupsView.class, "/internal/tenants/{tenant}/instances/{name}/backups", tenant, instanceName);
     }
 
     /** Any GET, answered as status, headers and raw body, whatever the status. */

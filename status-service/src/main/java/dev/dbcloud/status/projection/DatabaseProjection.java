@@ -9,8 +9,9 @@ import dev.dbcloud.events.MigrationSucceeded;
 import org.springframework.stereotype.Component;
 
 /**
- * Projects an instance's application databases: the operations that create and migrate them, the databases their
- * outcomes show to exist, and each database's migration history and last failed migration.
+ * Projects an instance's application databases: the operations that create and migrate them (with the restore point
+ * made before each migration run), the databases their outcomes show to exist, and each database's migration history
+ * and last failed migration.
  */
 @Component
 class DatabaseProjection {
@@ -51,6 +52,7 @@ class DatabaseProjection {
     void migrationSucceeded(MigrationSucceeded outcome) {
         timeline.applyOnce(outcome, event -> {
             operations.succeeded(event, OperationType.MIGRATE);
+            operations.migrationReported(event, outcome.getDatabase(), outcome.getRestorePoint());
             databases.migrated(event, outcome.getDatabase());
             migrations.succeeded(event, outcome.getDatabase(), outcome.getCurrentVersion(), outcome.getHistory());
         });
@@ -63,6 +65,7 @@ class DatabaseProjection {
     void migrationFailed(MigrationFailed outcome) {
         timeline.applyOnce(outcome, event -> {
             operations.failed(event, OperationType.MIGRATE, outcome.getReason(), outcome.getMessage());
+            operations.migrationReported(event, outcome.getDatabase(), outcome.getRestorePoint());
             migrations.failed(event, outcome.getDatabase(), outcome.getReason(), outcome.getFailedVersion(),
                     outcome.getSqlState(), outcome.getMessage());
             if (outcome.getHistory() != null) {

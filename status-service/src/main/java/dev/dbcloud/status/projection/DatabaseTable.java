@@ -4,6 +4,7 @@ import static dev.dbcloud.status.projection.EventTimeline.timestamp;
 
 import dev.dbcloud.common.EventMetadata;
 import java.sql.Types;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
  * <p>A database belongs to the tenant's current instance of the event's name (the one not DESTROYED) when the event
  * is projected. That is the instance the event is about: outcomes about one instance travel on one partition, in
  * order, so none about an earlier incarnation comes after that incarnation's InstanceDestroyed. When there is no
- * current instance, nothing is recorded.
+ * current instance, nothing is recorded. A restore's databases are the exception: they belong to the incarnation it
+ * made.
  */
 @Component
 class DatabaseTable {
@@ -36,6 +38,29 @@ class DatabaseTable {
      */
     void migrated(EventMetadata outcome, String database) {
         exists(outcome, database, null);
+    }
+
+    /**
+     * A restore made a new instance whose server holds these application databases, owned by its admin user as far
+     * as the control plane knows. They belong to the incarnation the restore made (the row its operation keys), not to
+     * whichever instance holds the name when the outcome is projected.
+     */
+    void restored(EventMetadata outcome, List<String> names) {
+        for (String database : names) {
+            jdbc.sql("""
+                            INSERT INTO databases (instance_id, name, owner, created_at)
+                            SELECT id, :database, admin_username, :at
+                              FROM instances
+                             WHERE id = :id AND status <> 'DESTROYED'
+                            ON CONFLICT (instance_id, name) DO UPDATE
+                                SET owner = COALESCE(databases.owner, EXCLUDED.owner),
+                                    created_at = LEAST(databases.created_at, EXCLUDED.created_at)
+                            """)
+                    .param("database", database)
+                    .param("at", timestamp(outcome.occurredAt()))
+                    .param("id", outcome.operationId())
+                    .update();
+        }
     }
 
     /** @param owner the database's owner, or null for the instance's admin user unless a DatabaseCreated named one */

@@ -8,11 +8,14 @@ import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceRestored;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.LinkFailed;
 import dev.dbcloud.events.LinkRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.RestoreFailed;
+import dev.dbcloud.events.RestoreRequested;
 import dev.dbcloud.events.InstanceStarted;
 import dev.dbcloud.events.InstanceStopped;
 import dev.dbcloud.events.StartFailed;
@@ -24,8 +27,8 @@ import dev.dbcloud.events.UnlinkRequested;
 import org.springframework.stereotype.Component;
 
 /**
- * Projects an instance's lifecycle (provisioning or linking, stopping and starting, destroying or unlinking, health)
- * onto its row and its operations' rows.
+ * Projects an instance's lifecycle (provisioning, linking or restoring, stopping and starting, destroying or
+ * unlinking, health) onto its row and its operations' rows.
  */
 @Component
 class InstanceProjection {
@@ -33,11 +36,14 @@ class InstanceProjection {
     private final EventTimeline timeline;
     private final InstanceTable instances;
     private final OperationTable operations;
+    private final DatabaseTable databases;
 
-    InstanceProjection(EventTimeline timeline, InstanceTable instances, OperationTable operations) {
+    InstanceProjection(EventTimeline timeline, InstanceTable instances, OperationTable operations,
+            DatabaseTable databases) {
         this.timeline = timeline;
         this.instances = instances;
         this.operations = operations;
+        this.databases = databases;
     }
 
     void provisionRequested(ProvisionRequested command) {
@@ -59,6 +65,40 @@ class InstanceProjection {
         timeline.applyOnce(outcome, event -> {
             operations.failed(event, OperationType.PROVISION, outcome.getReason(), outcome.getMessage());
             instances.provisionFailed(event, InstanceDriverKind.LOCAL);
+        });
+    }
+
+    /** A restore makes a new instance: it shows as PROVISIONING, like a provisioning, until its outcome. */
+    void restoreRequested(RestoreRequested command) {
+        timeline.applyOnce(command, event -> {
+            operations.requested(event, OperationType.RESTORE);
+            instances.restoring(event, command.getSourceInstanceName(), command.getPointInTime());
+        });
+    }
+
+    /**
+     * The restored instance runs: AVAILABLE like a provisioned one, showing the moment it was restored to and the
+     * application databases its server holds. An outcome that does not end the operation (re-emitted, or
+     * contradicting the first) changes nothing but what a late command would.
+     */
+    void restored(InstanceRestored outcome) {
+        timeline.applyOnce(outcome, event -> {
+            boolean firstOutcome = operations.succeeded(event, OperationType.RESTORE);
+            instances.provisioned(event, outcome.getHostName(), outcome.getPort(), outcome.getAdminUsername(),
+                    driver(outcome.getDriver()), firstOutcome);
+            instances.restoredFrom(event, outcome.getSourceInstanceName(), outcome.getRestoredTo(), firstOutcome);
+            if (firstOutcome) {
+                databases.restored(event, outcome.getDatabases());
+            }
+        });
+    }
+
+    /** A failed restore leaves its new instance FAILED with no server, as a failed provisioning does. */
+    void restoreFailed(RestoreFailed outcome) {
+        timeline.applyOnce(outcome, event -> {
+            operations.failed(event, OperationType.RESTORE, outcome.getReason(), outcome.getMessage());
+            instances.provisionFailed(event, InstanceDriverKind.LOCAL);
+            instances.restoredFrom(event, outcome.getSourceInstanceName(), null, false);
         });
     }
 
@@ -174,7 +214,10 @@ class InstanceProjection {
         });
     }
 
-    /** InstanceProvisioned reports a local instance; a driver symbol this reader does not know means LOCAL. */
+    /**
+     * InstanceProvisioned and InstanceRestored report a local instance; a driver symbol this reader does not know
+     * means LOCAL.
+     */
     private static InstanceDriverKind driver(InstanceDriverKind kind) {
         return kind == InstanceDriverKind.LINKED ? InstanceDriverKind.LINKED : InstanceDriverKind.LOCAL;
     }

@@ -18,9 +18,10 @@ import org.springframework.stereotype.Component;
  * FAILED only because its provisioning timed out (see {@link OperationTimeouts}) becomes AVAILABLE when the late
  * outcome says it runs. {@code updated_at} is the latest occurredAt applied to the row.
  *
- * <p>A row is one incarnation of an instance, keyed by the operation that provisioned (or linked) it. Provisioning
- * and linking events find their row by that key, and create it when they come first; every other event acts on the
- * tenant's current instance of that name (the one not DESTROYED).
+ * <p>A row is one incarnation of an instance, keyed by the operation that provisioned (or linked, or restored) it.
+ * Provisioning, linking and restoring events find their row by that key, and create it when they come first; every
+ * other event acts on the tenant's current instance of that name (the one not DESTROYED). A restore moves its new
+ * instance's row as a provisioning does.
  */
 @Component
 class InstanceTable {
@@ -48,6 +49,48 @@ class InstanceTable {
         requested(command, adminRole, hostName, port, InstanceDriverKind.LINKED);
     }
 
+    /**
+     * A restore into a new instance was requested: the new instance appears as a provisioning does, showing the
+     * instance it is restored from and the requested moment (null for the latest). Its admin user is the source's, as
+     * the source's roles come back with its data; the outcome confirms it.
+     */
+    void restoring(EventMetadata command, String sourceInstanceName, Instant pointInTime) {
+        String sourceAdmin = jdbc.sql("""
+                        SELECT admin_username FROM instances
+                         WHERE tenant = :tenant AND name = :name AND status <> 'DESTROYED'
+                        """)
+                .param("tenant", command.instance().tenant())
+                .param("name", sourceInstanceName)
+                .query(String.class)
+                .optional()
+                .orElse(null);
+        requested(command, sourceAdmin, null, null, InstanceDriverKind.LOCAL);
+        restoredFrom(command, sourceInstanceName, pointInTime, false);
+    }
+
+    /**
+     * Records where the incarnation that {@code event}'s operation created was restored from, if that row exists.
+     *
+     * @param pointInTime the moment its state is from; null when not known (the latest state was requested, or a
+     *     failure says nothing of it)
+     * @param reached whether {@code pointInTime} is the moment the restore reached, which replaces the requested one;
+     *     otherwise it only fills in a moment not known yet
+     */
+    void restoredFrom(EventMetadata event, String sourceInstanceName, Instant pointInTime, boolean reached) {
+        jdbc.sql("""
+                        UPDATE instances
+                           SET restored_from = :source,
+                               restored_to = CASE WHEN :reached THEN :pointInTime
+                                                  ELSE COALESCE(restored_to, :pointInTime) END
+                         WHERE id = :id
+                        """)
+                .param("source", sourceInstanceName)
+                .param("reached", reached)
+                .param("pointInTime", pointInTime == null ? null : timestamp(pointInTime), Types.TIMESTAMP_WITH_TIMEZONE)
+                .param("id", event.operationId())
+                .update();
+    }
+
     private void requested(EventMetadata command, String adminUsername, String hostName, Integer port,
             InstanceDriverKind driver) {
         boolean inserted = insert(command, "PROVISIONING", adminUsername, hostName, port, driver, null);
@@ -60,7 +103,7 @@ class InstanceTable {
                                    created_at = LEAST(created_at, :at)
                              WHERE id = :id
                             """)
-                    .param("adminUsername", adminUsername)
+                    .param("adminUsername", adminUsername, Types.VARCHAR)
                     .param("hostName", hostName, Types.VARCHAR)
                     .param("port", port, Types.INTEGER)
                     .param("at", timestamp(command.occurredAt()))

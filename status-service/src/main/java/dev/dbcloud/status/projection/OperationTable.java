@@ -3,6 +3,7 @@ package dev.dbcloud.status.projection;
 import static dev.dbcloud.status.projection.EventTimeline.timestamp;
 
 import dev.dbcloud.common.EventMetadata;
+import dev.dbcloud.events.RestorePoint;
 import java.sql.Types;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -56,6 +57,30 @@ class OperationTable {
      */
     boolean failed(EventMetadata outcome, OperationType type, Enum<?> reason, String message) {
         return finished(outcome, type, "FAILED", reason.name(), message);
+    }
+
+    /**
+     * A migration run's outcome was projected: the MIGRATE operation records the database it ran on and the restore
+     * point made just before it, if any. The first restore point reported stays: a redelivered command may run again
+     * and make another, after the changes the first run made.
+     *
+     * @param restorePoint the restore point the outcome reports, or null
+     */
+    void migrationReported(EventMetadata outcome, String database, RestorePoint restorePoint) {
+        jdbc.sql("""
+                        UPDATE operations
+                           SET database = COALESCE(database, :database),
+                               restore_point_name = COALESCE(restore_point_name, :name),
+                               restore_point_created_at = CASE WHEN restore_point_name IS NULL THEN :createdAt
+                                                               ELSE restore_point_created_at END
+                         WHERE id = :id AND type = 'MIGRATE'
+                        """)
+                .param("database", database)
+                .param("name", restorePoint == null ? null : restorePoint.getName(), Types.VARCHAR)
+                .param("createdAt", restorePoint == null ? null : timestamp(restorePoint.getCreatedAt()),
+                        Types.TIMESTAMP_WITH_TIMEZONE)
+                .param("id", outcome.operationId())
+                .update();
     }
 
     /**

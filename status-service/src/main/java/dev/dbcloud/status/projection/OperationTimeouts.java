@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Ends the operations that got no outcome in time, so that none stays PENDING or RUNNING forever: every operation
- * requested longer than the timeout ago becomes FAILED with error code TIMEOUT, and a provisioning or linking that
- * timed out leaves its PROVISIONING instance FAILED. A timeout is no outcome: the real outcome, should it arrive
+ * requested longer than the timeout ago becomes FAILED with error code TIMEOUT, and a provisioning, linking or restore
+ * that timed out leaves its PROVISIONING instance FAILED. A timeout is no outcome: the real outcome, should it arrive
  * later, replaces it (see {@link OperationTable} and {@link InstanceTable}).
  *
  * <p>One conditional statement per sweep, so sweeps of several service instances may overlap harmlessly, and an
@@ -54,7 +54,7 @@ class OperationTimeouts implements SchedulingConfigurer {
                         ), failed_instances AS (
                             UPDATE instances SET status = 'FAILED', updated_at = GREATEST(updated_at, :now)
                              WHERE status = 'PROVISIONING'
-                               AND id IN (SELECT id FROM timed_out WHERE type IN ('PROVISION', 'LINK'))
+                               AND id IN (SELECT id FROM timed_out WHERE type IN ('PROVISION', 'LINK', 'RESTORE'))
                         )
                         SELECT count(*) FROM timed_out
                         """)

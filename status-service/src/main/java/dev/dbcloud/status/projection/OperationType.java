@@ -2,5 +2,5 @@ package dev.dbcloud.status.projection;
 
 /** What an operation does; stored by name in {@code operations.type}. */
 enum OperationType {
-    PROVISION, DESTROY, PASSWORD_RESET, LINK, UNLINK, MIGRATE, CREATE_DATABASE, START, STOP
+    PROVISION, DESTROY, PASSWORD_RESET, LINK, UNLINK, MIGRATE, CREATE_DATABASE, START, STOP, RESTORE
 }

@@ -1,6 +1,7 @@
 package dev.dbcloud.status.projection;
 
 import dev.dbcloud.common.Topics;
+import dev.dbcloud.events.BackupsChanged;
 import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DatabaseCreated;
 import dev.dbcloud.events.DatabaseCreationFailed;
@@ -10,6 +11,7 @@ import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceHealthChanged;
 import dev.dbcloud.events.InstanceLinked;
 import dev.dbcloud.events.InstanceProvisioned;
+import dev.dbcloud.events.InstanceRestored;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.LinkFailed;
 import dev.dbcloud.events.LinkRequested;
@@ -21,6 +23,8 @@ import dev.dbcloud.events.PasswordResetFailed;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.RestoreFailed;
+import dev.dbcloud.events.RestoreRequested;
 import dev.dbcloud.events.InstanceStarted;
 import dev.dbcloud.events.InstanceStopped;
 import dev.dbcloud.events.StartFailed;
@@ -46,11 +50,14 @@ class StatusEventsListener {
     private final InstanceProjection instances;
     private final DatabaseProjection databases;
     private final OperationProjection operations;
+    private final BackupProjection backups;
 
-    StatusEventsListener(InstanceProjection instances, DatabaseProjection databases, OperationProjection operations) {
+    StatusEventsListener(InstanceProjection instances, DatabaseProjection databases, OperationProjection operations,
+            BackupProjection backups) {
         this.instances = instances;
         this.databases = databases;
         this.operations = operations;
+        this.backups = backups;
     }
 
     @KafkaHandler
@@ -146,6 +153,26 @@ class StatusEventsListener {
     @KafkaHandler
     void on(StartFailed outcome) {
         instances.startFailed(outcome);
+    }
+
+    @KafkaHandler
+    void on(RestoreRequested command) {
+        instances.restoreRequested(command);
+    }
+
+    @KafkaHandler
+    void on(InstanceRestored outcome) {
+        instances.restored(outcome);
+    }
+
+    @KafkaHandler
+    void on(RestoreFailed outcome) {
+        instances.restoreFailed(outcome);
+    }
+
+    @KafkaHandler
+    void on(BackupsChanged fact) {
+        backups.backupsChanged(fact);
     }
 
     @KafkaHandler

@@ -13,9 +13,11 @@ import java.util.UUID;
  * @param lastSucceededAt when the latest success happened; null if none did
  * @param applied the applied migrations the latest report gave, oldest first; empty if none did
  * @param lastFailure the latest failure; null if none failed
+ * @param restorePoints the restore points made before the runs on the database, newest first: a restore to one
+ *     brings back the instance as it was before that run
  */
 record MigrationHistory(String database, String currentVersion, Instant lastSucceededAt, List<Applied> applied,
-        Failure lastFailure) {
+        Failure lastFailure, List<RestorePoint> restorePoints) {
 
     /**
      * One applied migration, as Flyway's schema history recorded it.
@@ -36,5 +38,15 @@ record MigrationHistory(String database, String currentVersion, Instant lastSucc
      */
     record Failure(UUID operationId, String version, String reason, String sqlState, String message,
             Instant occurredAt) {
+    }
+
+    /**
+     * The restore point made just before a migration run.
+     *
+     * @param operationId the MIGRATE operation whose run it precedes; {@code beforeMigration} of a restore names it
+     * @param name its name on the instance's server
+     * @param createdAt when it was made, by the server's clock
+     */
+    record RestorePoint(UUID operationId, String name, Instant createdAt) {
     }
 }

@@ -2,8 +2,10 @@ package dev.dbcloud.status.query;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,16 +21,19 @@ class ReadModel {
 
     private static final String INSTANCE_COLUMNS =
             "name, host_name, port, status, CASE WHEN status = 'UNAVAILABLE' THEN status_reason END AS status_reason, "
-                    + "admin_username, driver, created_at, updated_at";
+                    + "admin_username, driver, created_at, updated_at, restored_from, restored_to";
     private static final String OPERATION_COLUMNS =
-            "id, type, instance_name, status, error_code, error_message, created_at, updated_at";
+            "id, type, instance_name, status, error_code, error_message, created_at, updated_at, restore_point_name, "
+                    + "restore_point_created_at";
 
     private final JdbcClient jdbc;
     /** For answers read by several queries: one snapshot, so they never mix two states of the read model. */
     private final TransactionTemplate snapshot;
+    private final Clock clock;
 
-    ReadModel(JdbcClient jdbc, PlatformTransactionManager transactionManager) {
+    ReadModel(JdbcClient jdbc, PlatformTransactionManager transactionManager, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
         this.snapshot = new TransactionTemplate(transactionManager);
         this.snapshot.setReadOnly(true);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -121,8 +126,53 @@ class ReadModel {
                     latestReport.map(LatestReport::currentVersion).orElse(null),
                     latestReport.map(LatestReport::succeededAt).orElse(null),
                     latestReport.isPresent() ? appliedMigrations(instance, database) : List.of(),
-                    lastFailure.orElse(null)));
+                    lastFailure.orElse(null),
+                    restorePoints(instance, database)));
         });
+    }
+
+    /** The restore points made before the runs on the database, newest first: those of the incarnation's operations. */
+    private List<MigrationHistory.RestorePoint> restorePoints(Incarnation instance, String database) {
+        return jdbc.sql("""
+                        SELECT o.id, o.restore_point_name, o.restore_point_created_at
+                          FROM operations o JOIN instances i ON i.tenant = o.tenant AND i.name = o.instance_name
+                         WHERE i.id = :id AND o.created_at >= i.created_at AND o.type = 'MIGRATE'
+                           AND o.database = :database AND o.restore_point_name IS NOT NULL
+                         ORDER BY o.restore_point_created_at DESC, o.id
+                        """)
+                .param("id", instance.id())
+                .param("database", database)
+                .query((row, number) -> new MigrationHistory.RestorePoint(
+                        row.getObject("id", UUID.class),
+                        row.getString("restore_point_name"),
+                        instant(row, "restore_point_created_at")))
+                .list();
+    }
+
+    /**
+     * The backups of the tenant's current instance of that name and the window a restore of it can reach, which ends
+     * now (by this service's clock) once there is a base backup.
+     *
+     * @return empty when there is no current instance of that name
+     */
+    Optional<Backups> backups(String tenant, String instanceName) {
+        return snapshot.execute(status -> current(tenant, instanceName).map(incarnation -> {
+            Instant earliest = jdbc.sql("SELECT earliest_restorable_time FROM backup_sets WHERE instance_id = :id")
+                    .param("id", incarnation.id())
+                    .query((row, number) -> nullableInstant(row, "earliest_restorable_time"))
+                    .optional()
+                    .orElse(null);
+            List<Backups.BaseBackup> backups = jdbc.sql("""
+                            SELECT started_at, finished_at, size_bytes FROM base_backups
+                             WHERE instance_id = :id ORDER BY ordinal
+                            """)
+                    .param("id", incarnation.id())
+                    .query((row, number) -> new Backups.BaseBackup(
+                            instant(row, "started_at"), instant(row, "finished_at"), row.getLong("size_bytes")))
+                    .list();
+            Instant latest = earliest == null ? null : clock.instant().truncatedTo(ChronoUnit.MICROS);
+            return new Backups(instanceName, earliest, latest, backups);
+        }));
     }
 
     private List<MigrationHistory.Applied> appliedMigrations(Incarnation instance, String database) {
@@ -189,11 +239,14 @@ class ReadModel {
                 row.getString("admin_username"),
                 row.getString("driver"),
                 instant(row, "created_at"),
-                instant(row, "updated_at"));
+                instant(row, "updated_at"),
+                row.getString("restored_from") == null ? null : new Instance.RestoredFrom(
+                        row.getString("restored_from"), nullableInstant(row, "restored_to")));
     }
 
     private static Operation operation(ResultSet row, int number) throws SQLException {
         String errorCode = row.getString("error_code");
+        String restorePoint = row.getString("restore_point_name");
         return new Operation(
                 row.getObject("id", UUID.class),
                 row.getString("type"),
@@ -201,11 +254,18 @@ class ReadModel {
                 row.getString("status"),
                 errorCode == null ? null : new Operation.Failure(errorCode, row.getString("error_message")),
                 instant(row, "created_at"),
-                instant(row, "updated_at"));
+                instant(row, "updated_at"),
+                restorePoint == null ? null
+                        : new Operation.RestorePoint(restorePoint, instant(row, "restore_point_created_at")));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
         return row.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static Instant nullableInstant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     /** One instance's row, which its databases belong to, and since when it exists. */

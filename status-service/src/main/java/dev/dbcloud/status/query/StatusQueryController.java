@@ -58,6 +58,12 @@ class StatusQueryController {
                 "No database named " + database + " on instance " + name);
     }
 
+    /** The instance's base backups and the window a restore of it can reach; 404 without a current instance. */
+    @GetMapping("/instances/{name}/backups")
+    Backups backups(@PathVariable String tenant, @PathVariable String name) {
+        return found(readModel.backups(tenant, name), "instance_not_found", "No instance named " + name);
+    }
+
     /** An id that is not a UUID names no operation: 404, like any other unknown id. */
     @GetMapping("/operations/{id}")
     Operation operation(@PathVariable String tenant, @PathVariable String id) {

@@ -23,8 +23,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The gateway on a real broker and a real Postgres, with tenant {@code acme}; status-service is not running, so
- * only what the gateway decides by itself can be observed here. Every test class shares this one context.
+ * The gateway on a real broker and a real Postgres, with tenant {@code acme}; status-service is a {@link StatusStub}
+ * that knows only what a test tells it ({@link #STATUS}), so what the gateway decides by itself is observed here. Every
+ * test class shares this one context.
  */
 @SpringBootTest(classes = {GatewayApplication.class, HandlerCalls.class}, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=api-gateway", "dbcloud.gateway.bootstrap-tenant=acme"})
@@ -32,6 +33,7 @@ public abstract class GatewayIntegrationTest {
 
     protected static final String KEY = ApiKeys.newKey();
     protected static final String ADMIN_KEY = ApiKeys.newKey();
+    protected static final StatusStub STATUS = StatusStub.start();
     protected static TopicRecorder recorder;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -43,6 +45,7 @@ public abstract class GatewayIntegrationTest {
         registry.add("dbcloud.gateway.bootstrap-api-key", () -> KEY);
         registry.add("dbcloud.gateway.admin-key", () -> ADMIN_KEY);
         registry.add("dbcloud.keyset-file", GatewayIntegrationTest::keysetFile);
+        registry.add("dbcloud.gateway.status-url", () -> STATUS.url().toString());
     }
 
     @BeforeAll

@@ -5,6 +5,7 @@ import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.common.rules.InstanceRules;
 import dev.dbcloud.common.rules.MigrationRules;
+import dev.dbcloud.common.rules.Rule;
 import dev.dbcloud.common.rules.Violation;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.events.CreateDatabaseRequested;
@@ -15,6 +16,7 @@ import dev.dbcloud.events.MigrateRequested;
 import dev.dbcloud.events.Migration;
 import dev.dbcloud.events.PasswordResetRequested;
 import dev.dbcloud.events.ProvisionRequested;
+import dev.dbcloud.events.RestoreRequested;
 import dev.dbcloud.events.StartRequested;
 import dev.dbcloud.events.StopRequested;
 import dev.dbcloud.events.UnlinkRequested;
@@ -24,15 +26,23 @@ import dev.dbcloud.gateway.operations.OperationType;
 import dev.dbcloud.gateway.operations.Operations;
 import dev.dbcloud.gateway.status.OperationStatus;
 import dev.dbcloud.gateway.status.OperationView;
+import dev.dbcloud.gateway.status.StatusClient;
 import dev.dbcloud.gateway.refusals.ConflictException;
 import dev.dbcloud.gateway.refusals.NotFoundException;
 import dev.dbcloud.gateway.refusals.PayloadTooLargeException;
 import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import dev.dbcloud.messaging.outbox.Outbox;
 import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.postgresql.util.PasswordUtil;
@@ -55,14 +65,18 @@ public class InstanceCommands {
     private final IdempotentRequests idempotency;
     private final Outbox outbox;
     private final ControlPasswordCipher cipher;
+    private final StatusClient status;
+    private final Clock clock;
 
     InstanceCommands(InstanceNames names, Operations operations, IdempotentRequests idempotency, Outbox outbox,
-            ControlPasswordCipher cipher) {
+            ControlPasswordCipher cipher, StatusClient status, Clock clock) {
         this.names = names;
         this.operations = operations;
         this.idempotency = idempotency;
         this.outbox = outbox;
         this.cipher = cipher;
+        this.status = status;
+        this.clock = clock;
     }
 
     @Transactional
@@ -191,6 +205,122 @@ public class InstanceCommands {
                     .toList());
             return publish(Topics.MIGRATION_COMMANDS, tenant, operations.accept(tenant, name, OperationType.MIGRATE), command);
         });
+    }
+
+    /**
+     * Restores a local instance's backups into a new local instance, which takes {@code targetName} as a provisioning
+     * takes its name: the state at {@code pointInTime}, just before the migration run {@code beforeMigration}, or
+     * (with neither) the latest state. The moment must lie in the source's restorable window, from the end of its
+     * oldest base backup (as status-service last heard) until now. The source keeps running, untouched.
+     */
+    @Transactional
+    public OperationView restore(InstanceRef source, String idempotencyKey, RestoreRequest request) {
+        String tenant = source.tenant();
+        String name = source.name();
+        Optional<Instant> pointInTime = pointInTime(request.pointInTime());
+        Optional<UUID> beforeMigration = operationId(request.beforeMigration());
+        validate(InstanceRules.instanceName("targetName", request.targetName()),
+                restoreMoment(request, pointInTime, beforeMigration));
+        RequestFingerprint fingerprint = RequestFingerprint.of("restore", name, request.targetName(),
+                pointInTime.map(Instant::toString).orElse(null), beforeMigration.map(UUID::toString).orElse(null));
+        return idempotency.once(tenant, idempotencyKey, fingerprint, () -> {
+            if (current(tenant, name).linked()) {
+                throw new ConflictException("INSTANCE_IS_LINKED",
+                        "Instance " + name + " is linked: linked instances have no backups to restore.");
+            }
+            RestorableWindow window = status.earliestRestorableTime(tenant, name)
+                    .map(earliest -> new RestorableWindow(name, earliest, clock.instant().truncatedTo(ChronoUnit.MICROS)))
+                    .orElseThrow(() -> new ConflictException("NO_BACKUPS", "Instance " + name
+                            + " has no backups yet; it can be restored once its first base backup ends."));
+            RestoreRequested command = new RestoreRequested();
+            command.setSourceInstanceName(name);
+            if (pointInTime.isPresent()) {
+                Optional<Violation> unreachable = window.refuse("pointInTime", pointInTime.get());
+                if (unreachable.isPresent()) {
+                    throw new ValidationFailedException(List.of(unreachable.get()));
+                }
+                command.setPointInTime(pointInTime.get());
+            }
+            if (beforeMigration.isPresent()) {
+                OperationView.RestorePoint restorePoint = restorePointBefore(tenant, name, beforeMigration.get(), window);
+                command.setPointInTime(restorePoint.createdAt());
+                command.setRestorePoint(restorePoint.name());
+            }
+            OperationView operation = takeName(tenant, request.targetName(), InstanceDriverKind.LOCAL, OperationType.RESTORE);
+            return publish(tenant, operation, command);
+        });
+    }
+
+    /**
+     * The restore point made just before the source's migration run {@code migrationId}, which must lie in the
+     * window. Another tenant's operation, or another instance's, is no migration of the source.
+     */
+    private OperationView.RestorePoint restorePointBefore(String tenant, String name, UUID migrationId,
+            RestorableWindow window) {
+        OperationView migration = operations.current(tenant, migrationId)
+                .filter(operation -> OperationType.MIGRATE.name().equals(operation.type())
+                        && name.equals(operation.instanceName()))
+                .orElseThrow(() -> invalidMoment("beforeMigration",
+                        "must be the id of a migration operation of instance " + name));
+        OperationView.RestorePoint restorePoint = migration.restorePoint();
+        if (restorePoint == null) {
+            throw invalidMoment("beforeMigration", "names a migration that has no restore point: its run has not begun,"
+                    + " or instance " + name + " kept no backups then");
+        }
+        if (!window.contains(restorePoint.createdAt())) {
+            throw invalidMoment("beforeMigration", "names a migration whose restore point, made at "
+                    + restorePoint.createdAt() + ", lies outside the restorable window of instance " + name + ", "
+                    + window.describe());
+        }
+        return restorePoint;
+    }
+
+    /** At most one moment; each as its format says. */
+    private static List<Violation> restoreMoment(RestoreRequest request, Optional<Instant> pointInTime,
+            Optional<UUID> beforeMigration) {
+        List<Violation> violations = new ArrayList<>();
+        if (request.pointInTime() != null && request.beforeMigration() != null) {
+            violations.add(new Violation("beforeMigration", Rule.FORMAT,
+                    "must not be given together with pointInTime: a restore reaches one moment"));
+        }
+        if (request.pointInTime() != null && pointInTime.isEmpty()) {
+            violations.add(new Violation("pointInTime", Rule.FORMAT,
+                    "must be an RFC 3339 time with an offset, such as 2026-12-04T20:40:46.518Z or 2026-12-04T21:40:46+01:00"));
+        }
+        if (request.beforeMigration() != null && beforeMigration.isEmpty()) {
+            violations.add(new Violation("beforeMigration", Rule.FORMAT,
+                    "must be the id of a migration operation, a UUID such as 123e4567-e89b-12d3-a456-426614174000"));
+        }
+        return violations;
+    }
+
+    /** An RFC 3339 time with an offset, to the microsecond (PostgreSQL's precision, and the contract's). */
+    private static Optional<Instant> pointInTime(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(value).toInstant().truncatedTo(ChronoUnit.MICROS));
+        } catch (DateTimeException notATime) {
+            return Optional.empty();
+        }
+    }
+
+    /** A UUID in its canonical 36-character form only: {@link UUID#fromString} takes shorter ones too. */
+    private static Optional<UUID> operationId(String value) {
+        if (value == null || value.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            UUID id = UUID.fromString(value);
+            return id.toString().equals(value.toLowerCase(Locale.ROOT)) ? Optional.of(id) : Optional.empty();
+        } catch (IllegalArgumentException notAUuid) {
+            return Optional.empty();
+        }
+    }
+
+    private static ValidationFailedException invalidMoment(String field, String message) {
+        return new ValidationFailedException(List.of(new Violation(field, Rule.RANGE, message)));
     }
 
     /** Destroys a local instance; asked again while a destroy is under way, answers that destroy. */

@@ -49,10 +49,10 @@ class AcceptedOperations {
                     Instant expiry = created.plus(timeout);
                     if (clock.instant().isAfter(expiry)) {
                         return new OperationView(operationId, type, instanceName, OperationStatus.FAILED, new OperationView.Failure(
-                                OperationTimeout.CODE, OperationTimeout.message(timeout)), created, expiry);
+                                OperationTimeout.CODE, OperationTimeout.message(timeout)), created, expiry, null);
                     }
                     return new OperationView(operationId, type, instanceName, OperationStatus.PENDING, null, created,
-                            created);
+                            created, null);
                 })
                 .optional();
     }

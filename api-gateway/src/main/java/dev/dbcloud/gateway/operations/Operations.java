@@ -33,7 +33,7 @@ public class Operations {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         accepted.record(id, tenant, instanceName, type, now);
-        return new OperationView(id, type.name(), instanceName, OperationStatus.PENDING, null, now, now);
+        return new OperationView(id, type.name(), instanceName, OperationStatus.PENDING, null, now, now, null);
     }
 
     /** The operation as it stands; status-service not answering is the caller's problem (503). */

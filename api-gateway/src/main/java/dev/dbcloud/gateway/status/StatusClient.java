@@ -2,6 +2,7 @@ package dev.dbcloud.gateway.status;
 
 import dev.dbcloud.gateway.GatewayProperties;
 import dev.dbcloud.security.InternalAccessProperties;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,6 +67,26 @@ public class StatusClient {
         return optional(() -> http.get()
                 .uri("/internal/tenants/{tenant}/instances/{name}/databases/{database}/migrations", tenant, name, database)
                 .retrieve().body(JsonNode.class));
+    }
+
+    /**
+     * The instance's base backups and the window a restore of it can reach, as status-service serves them, passed
+     * through unchanged: status-service owns their shape. Empty when the tenant has no such instance.
+     */
+    public Optional<JsonNode> backups(String tenant, String name) {
+        return optional(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}/backups", tenant, name)
+                .retrieve().body(JsonNode.class));
+    }
+
+    /**
+     * The earliest moment a restore of the instance can reach: the end of its oldest base backup kept. Empty when it
+     * has none yet, or status-service has not seen the instance (yet).
+     */
+    public Optional<Instant> earliestRestorableTime(String tenant, String name) {
+        return backups(tenant, name)
+                .map(backups -> backups.path("earliestRestorableTime"))
+                .filter(JsonNode::isString)
+                .map(time -> Instant.parse(time.asString()));
     }
 
     public Optional<OperationView> operation(String tenant, UUID id) {

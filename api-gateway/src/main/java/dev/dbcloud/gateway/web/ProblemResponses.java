@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * RFC 9457 problem details with a stable {@code code}; validation problems list every offending field and
@@ -60,6 +61,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (e.getMostSpecificCause() instanceof UnrecognizedPropertyException unknown) {
+            String name = unknown.getPropertyName() == null ? "" : unknown.getPropertyName();
+            String field = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+            ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The request breaks input rules.");
+            problem.setProperty("errors", List.of(new FieldProblem(field, Rule.UNKNOWN_FIELD.name(),
+                    field + " is not a field this endpoint takes")));
+            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(
                 problem(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "The request body is not the JSON this endpoint takes."));
     }

@@ -47,6 +47,11 @@ class HostileInputTest extends GatewayIntegrationTest {
                 field("POST", "/v1/instances/" + name + "/databases", "name", v -> json(Map.of("name", v))),
                 field("POST", "/v1/instances/" + name + "/migrations", "application", v -> migration(v, null)),
                 field("POST", "/v1/instances/" + name + "/migrations", "appDbName", v -> migration("shop", v)),
+                field("POST", "/v1/instances/" + name + "/restore", "targetName", v -> json(Map.of("targetName", v))),
+                field("POST", "/v1/instances/" + name + "/restore", "pointInTime",
+                        v -> json(Map.of("targetName", "hostile_copy", "pointInTime", v))),
+                field("POST", "/v1/instances/" + name + "/restore", "beforeMigration",
+                        v -> json(Map.of("targetName", "hostile_copy", "beforeMigration", v))),
                 field("POST", "/v1/linked-instances", "name", v -> link(v, "db.example.com", "owner")),
                 field("POST", "/v1/linked-instances", "hostName", v -> link("hostile_l1", v, "owner")),
                 field("POST", "/v1/linked-instances", "adminRole", v -> link("hostile_l2", "db.example.com", v)));
@@ -98,6 +103,8 @@ class HostileInputTest extends GatewayIntegrationTest {
                     new String[] {"POST", "/v1/instances/" + segment + "/migrations"},
                     new String[] {"GET", "/v1/instances/hostile_target/databases/" + segment + "/migrations"},
                     new String[] {"GET", "/v1/instances/" + segment + "/operations"},
+                    new String[] {"GET", "/v1/instances/" + segment + "/backups"},
+                    new String[] {"POST", "/v1/instances/" + segment + "/restore"},
                     new String[] {"DELETE", "/v1/linked-instances/" + segment})) {
                 String body = request[0].equals("POST") ? "{\"password\":\"" + PASSWORD + "\",\"name\":\"shop\"}" : null;
                 HttpResponse<String> refused = sendRaw(request[0], request[1], body);
@@ -124,6 +131,24 @@ class HostileInputTest extends GatewayIntegrationTest {
                 .build();
         HttpResponse<String> streamed = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
         assertThat(streamed.statusCode()).as("a chunked body without a length").isEqualTo(413);
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    void refusesAFieldTheEndpointDoesNotTakeNamingIt() throws Exception {
+        takeTargetInstance();
+        Counts before = counts();
+        // Ignored, a misspelled pointInTime would restore the latest state instead of the moment asked for.
+        HttpResponse<String> restore = send("POST", "/v1/instances/hostile_target/restore",
+                "{\"targetName\":\"hostile_copy\",\"pointIntime\":\"2026-12-04T20:00:00Z\"}");
+        assertThat(restore.statusCode()).isEqualTo(400);
+        assertThat(restore.body()).contains("\"code\":\"VALIDATION_FAILED\"", "\"field\":\"pointIntime\"",
+                "\"rule\":\"UNKNOWN_FIELD\"");
+
+        HttpResponse<String> provision = send("POST", "/v1/instances", "{\"name\":\"hostile_extra\",\"username\":"
+                + "\"alice\",\"password\":\"" + PASSWORD + "\",\"superuser\":true}");
+        assertThat(provision.statusCode()).isEqualTo(400);
+        assertThat(provision.body()).contains("\"field\":\"superuser\"").doesNotContain(PASSWORD);
         assertThat(counts()).isEqualTo(before);
     }
 

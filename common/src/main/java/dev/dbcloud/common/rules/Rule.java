@@ -10,5 +10,7 @@ public enum Rule {
     FORBIDDEN_CHARACTER,
     RANGE,
     FORMAT,
-    UNIQUE
+    UNIQUE,
+    /** A field the request does not take (a misspelled name, say): refused rather than ignored. */
+    UNKNOWN_FIELD
 }

@@ -8,6 +8,7 @@ import dev.dbcloud.gateway.instances.InstanceCommands;
 import dev.dbcloud.gateway.instances.MigrateRequest;
 import dev.dbcloud.gateway.instances.ProvisionInstanceRequest;
 import dev.dbcloud.gateway.instances.ResetPasswordRequest;
+import dev.dbcloud.gateway.instances.RestoreRequest;
 import dev.dbcloud.gateway.status.DatabaseView;
 import dev.dbcloud.gateway.status.InstanceView;
 import dev.dbcloud.gateway.status.OperationView;
@@ -126,6 +127,23 @@ class InstanceController {
         }
         return status.migrations(caller.tenant(), name, database)
                 .orElseThrow(() -> new NotFoundException("No database " + database + " known on instance " + name + "."));
+    }
+
+    /**
+     * The instance's base backups and how far back a restore of it can reach, as status-service knows them; a linked
+     * instance has none.
+     */
+    @GetMapping("/v1/instances/{name}/backups")
+    JsonNode backups(Caller caller, @PathVariable String name) {
+        return status.backups(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+    }
+
+    /** Restores the instance's backups into a new instance, {@code targetName}; the instance itself is left alone. */
+    @PostMapping("/v1/instances/{name}/restore")
+    ResponseEntity<OperationView> restore(Caller caller, @PathVariable String name,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
+            @RequestBody RestoreRequest request) {
+        return Accepted.of(commands.restore(caller.instance(name), idempotencyKey, request));
     }
 
     @GetMapping("/v1/instances/{name}/operations")

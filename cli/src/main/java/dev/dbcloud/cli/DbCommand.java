@@ -1,9 +1,15 @@
 package dev.dbcloud.cli;
 
 import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.common.rules.Rule;
+import dev.dbcloud.common.rules.Violation;
 import java.io.PrintWriter;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** {@code dbcloud db ...}: the instances of your tenant. Its subcommands inherit -h/--help and -V/--version. */
 @Command(name = "db", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
-        description = "Provision, inspect, connect to, stop, start, link and destroy instances.")
+        description = "Provision, inspect, connect to, stop, start, restore, link and destroy instances.")
 final class DbCommand {
 
     private static final String NAME = "<name>";
@@ -254,8 +260,101 @@ final class DbCommand {
         return ExitCode.OK;
     }
 
+    @Command(name = "backups", description = {"Show an instance's backups and how far back a restore can reach:",
+        "any moment from the end of its oldest backup to its last change archived."})
+    int backups(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Json json) {
+        Dbcloud.check(InstanceRules.instanceName("instance name", name));
+        JsonNode backups = root.gateway().get(instancePath(name) + "/backups");
+        PrintWriter out = root.terminal().out();
+        if (json.enabled) {
+            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(backups));
+            return ExitCode.OK;
+        }
+        String earliest = backups.path("earliestRestorableTime").asString(null);
+        out.println(earliest == null ? "No backups yet: " + name + " cannot be restored until its first one ends."
+                : "Restorable from " + earliest + " to " + backups.path("latestRestorableTime").asString("now") + ".");
+        if (!backups.path("backups").isEmpty()) {
+            Table table = new Table("STARTED", "FINISHED", "SIZE");
+            backups.path("backups").forEach(b -> table.row(b.path("startedAt").asString("-"),
+                    b.path("finishedAt").asString("-"), b.path("sizeBytes").isNumber()
+                            ? humanSize(b.path("sizeBytes").asLong()) : "-"));
+            table.print(out);
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "restore", description = {
+        "Restore an instance's backups into a new instance; the instance itself is untouched.",
+        "The new instance holds its state as of -t, or as it was just before a migration",
+        "(--before-migration), or else its latest state.",
+        "'dbcloud db backups <name>' shows how far back a restore can reach."})
+    int restore(@Parameters(paramLabel = NAME, description = "The instance whose backups are restored.") String name,
+            @Option(names = {"-n", "--new-name"}, required = true, paramLabel = "<new-name>",
+                    description = "The new instance's name.") String newName,
+            @Option(names = {"-t", "--timestamp"}, paramLabel = "<timestamp>", description = "The moment to restore:"
+                    + " an RFC 3339 time with an offset, such as 2026-12-04T20:40:46.518Z or 2026-12-04T21:40:46+01:00.")
+            String timestamp,
+            @Option(names = "--before-migration", paramLabel = "<operation-id>", description = "Instead of -t: the"
+                    + " moment just before the migration run of this operation, as 'dbcloud migrate --no-wait' prints"
+                    + " it.") String beforeMigration,
+            @Mixin Wait wait) {
+        if (timestamp != null && beforeMigration != null) {
+            throw new CliException(ExitCode.USAGE, "give -t or --before-migration, not both: a restore reaches one"
+                    + " moment.");
+        }
+        Dbcloud.check(InstanceRules.instanceName("instance name", name), InstanceRules.instanceName("new name", newName),
+                timestamp == null ? List.of() : pointInTime("timestamp", timestamp),
+                beforeMigration == null ? List.of() : Dbcloud.uuid("migration operation id", beforeMigration));
+        Map<String, String> request = new LinkedHashMap<>();
+        request.put("targetName", newName);
+        String moment = "at its latest state";
+        if (timestamp != null) {
+            request.put("pointInTime", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.parse(timestamp)));
+            moment = "as of " + request.get("pointInTime");
+        } else if (beforeMigration != null) {
+            request.put("beforeMigration", beforeMigration);
+            moment = "as it was just before migration " + beforeMigration;
+        }
+        Gateway gateway = root.gateway();
+        JsonNode accepted = gateway.post(instancePath(name) + "/restore", request);
+        if (wait.accepted(root.terminal(), accepted)) {
+            return ExitCode.OK;
+        }
+        root.operations(gateway).await(accepted, "Restoring " + name + " into " + newName,
+                code -> "OUTSIDE_WINDOW".equals(code) || "NO_BACKUPS".equals(code)
+                        ? "'dbcloud db backups " + name + "' shows how far back a restore can reach." : null);
+        String url = gateway.get(instancePath(newName) + "/url").path("url").asString();
+        root.terminal().out().println(newName + " is available, restored from " + name + " " + moment + ": " + url);
+        return ExitCode.OK;
+    }
+
     static String instancePath(String name) {
         return "/v1/instances/" + name;
+    }
+
+    /** An RFC 3339 time with an offset; the control plane takes it in UTC or any offset. */
+    private static List<Violation> pointInTime(String field, String value) {
+        try {
+            OffsetDateTime.parse(value);
+            return List.of();
+        } catch (DateTimeParseException e) {
+            return List.of(new Violation(field, Rule.FORMAT, "must be an RFC 3339 time with an offset, such as"
+                    + " 2026-12-04T20:40:46.518Z or 2026-12-04T21:40:46+01:00"));
+        }
+    }
+
+    /** A size in bytes as people read it, in powers of 1000: 512 B, 41.2 MB. */
+    private static String humanSize(long bytes) {
+        if (bytes < 1000) {
+            return bytes + " B";
+        }
+        double size = bytes;
+        int unit = -1;
+        while (size >= 999.95 && unit < 4) {
+            size /= 1000;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", size, List.of("kB", "MB", "GB", "TB", "PB").get(unit));
     }
 
     /** An instance under the field names {@code dbos-cloud db status --json} uses, so its scripts keep working. */

@@ -83,7 +83,7 @@ final class MigrateCommand implements Callable<Integer> {
         if (wait.accepted(root.terminal(), accepted)) {
             return ExitCode.OK;
         }
-        root.operations(gateway).await(accepted, "Migrating " + database + " on " + instance, code -> "BREAKING_CHANGE".equals(code)
+        JsonNode finished = root.operations(gateway).await(accepted, "Migrating " + database + " on " + instance, code -> "BREAKING_CHANGE".equals(code)
                         ? "If no running workflow needs what it removes, run again with --allow-breaking-changes."
                         : null);
         JsonNode after = gateway.get(history);
@@ -93,6 +93,11 @@ final class MigrateCommand implements Callable<Integer> {
         root.terminal().out().println(fresh.isEmpty()
                 ? "Nothing to apply: " + database + " is at version " + current + "."
                 : "Applied " + String.join(", ", fresh) + ": " + database + " is at version " + current + ".");
+        if (!fresh.isEmpty() && finished.path("restorePoint").isObject()) {
+            // The restore point made before the run: the one-command undo, into a new instance.
+            root.terminal().out().println("To undo this run: dbcloud db restore " + instance + " --before-migration "
+                    + finished.path("id").asString() + " -n " + instance + "_before");
+        }
         return ExitCode.OK;
     }
 

@@ -67,7 +67,7 @@ class DbcloudTest {
 
             assertThat(run.code()).isZero();
             for (String subcommand : List.of("provision", "list", "status", "url", "reset-password", "stop", "start",
-                    "destroy", "link", "unlink", "databases", "create-database")) {
+                    "destroy", "link", "unlink", "databases", "create-database", "backups", "restore")) {
                 assertThat(run.out()).containsPattern("(?m)^\\s+" + subcommand + "\\s");
             }
         }
@@ -94,14 +94,25 @@ class DbcloudTest {
         /** Every usage error ends with "See 'dbcloud db <subcommand> --help'", so that must work. */
         @ParameterizedTest
         @ValueSource(strings = {"provision", "list", "status", "url", "reset-password", "stop", "start", "destroy",
-            "link", "unlink", "databases", "create-database"})
+            "link", "unlink", "databases", "create-database", "backups", "restore"})
         void showsTheHelpOfEveryDbSubcommandWithoutItsRequiredArguments(String subcommand) {
             Run run = run(noKey(), "", "db", subcommand, "--help");
 
             assertThat(run.code()).isZero();
             assertThat(run.err()).isEmpty();
             assertThat(run.out()).startsWith("Usage: dbcloud db " + subcommand)
-                    .doesNotContain("Provision, inspect, connect to, stop, start, link and destroy instances.");
+                    .doesNotContain("Provision, inspect, connect to, stop, start, restore, link and destroy instances.");
+        }
+
+        @Test
+        void showsTheHelpOfRestoreWithItsOptionsAndTheFormOfATimestamp() {
+            Run run = run(noKey(), "", "db", "restore", "--help");
+
+            assertThat(run.code()).isZero();
+            assertThat(run.err()).isEmpty();
+            assertThat(run.out()).contains("Usage: dbcloud db restore", "-n, --new-name=<new-name>",
+                    "-t, --timestamp=<timestamp>", "--before-migration=<operation-id>", "--no-wait", "RFC 3339",
+                    "2026-12-04T20:40:46.518Z", "latest state", "dbcloud db backups");
         }
 
         @ParameterizedTest
@@ -199,6 +210,65 @@ class DbcloudTest {
             assertThat(run.code()).isEqualTo(ExitCode.USAGE);
             assertThat(run.errLines()).singleElement().asString().startsWith("error: ")
                     .contains("hostname", "port", "username");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"2026-12-04T20:40:46", "2026-12-04", "yesterday", "2026-12-04T20:40:46.518+25:00",
+            "2026-13-04T20:40:46Z"})
+        void refusesARestoreTimestampThatIsNotRfc3339WithAnOffsetBeforeSendingAnyRequest(String timestamp) {
+            Run run = run(unreachable(), "", "db", "restore", "orders", "-t", timestamp, "-n", "copy");
+
+            assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.errLines()).singleElement().asString().startsWith("error: ")
+                    .contains("timestamp must be an RFC 3339 time with an offset, such as 2026-12-04T20:40:46.518Z");
+        }
+
+        @Test
+        void refusesARestoreToATimestampAndBeforeAMigrationAtOnce() {
+            Run run = run(unreachable(), "", "db", "restore", "orders", "-t", "2026-12-04T20:40:46.518Z",
+                    "--before-migration", "0d6f3a2b-7c1e-4e8a-9b5d-2c4f6a8e1b37", "-n", "copy");
+
+            assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.errLines()).singleElement().asString()
+                    .isEqualTo("error: give -t or --before-migration, not both: a restore reaches one moment.");
+        }
+
+        @Test
+        void reportsEveryBrokenRuleOfARestoreAtOnce() {
+            Run run = run(unreachable(), "", "db", "restore", "x", "--before-migration", "not-a-uuid", "-n",
+                    "Bad/Name");
+
+            assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.errLines()).singleElement().asString().startsWith("error: ")
+                    .contains("instance name must be 3 to 16 characters long")
+                    .contains("new name may contain only lowercase letters")
+                    .contains("migration operation id must be a UUID");
+        }
+
+        @Test
+        void refusesARestoreWithoutANewName() {
+            Run run = run(unreachable(), "", "db", "restore", "orders", "-t", "2026-12-04T20:40:46.518Z");
+
+            assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.errLines()).singleElement().asString().startsWith("error:").contains("--new-name")
+                    .contains("dbcloud db restore --help");
+        }
+
+        @Test
+        void sendsARestoreToATimestampWithAnOffsetToTheControlPlane() {
+            Run run = run(unreachable(), "", "db", "restore", "orders", "-t", "2026-12-04T21:40:46.518+01:00", "-n",
+                    "copy");
+
+            assertThat(run.code()).isEqualTo(ExitCode.UNREACHABLE);
+        }
+
+        @Test
+        void refusesAnInvalidInstanceNameForBackupsBeforeSendingAnyRequest() {
+            Run run = run(unreachable(), "", "db", "backups", "Bad/Name");
+
+            assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.errLines()).singleElement().asString().startsWith("error: ")
+                    .contains("instance name may contain only lowercase letters");
         }
 
         @Test

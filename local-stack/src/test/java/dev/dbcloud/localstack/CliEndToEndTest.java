@@ -1,8 +1,8 @@
 package dev.dbcloud.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.cli.Dbcloud;
 import java.io.ByteArrayInputStream;
@@ -17,8 +17,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -128,13 +128,22 @@ class CliEndToEndTest {
                 .isEqualTo("Nothing to apply: storefront is at version 2.\n");
         assertThat(dbcloud("", "migrate", "clishop").out()).isEqualTo("Nothing to apply: storefront is at version 2.\n");
 
+        try (Connection storefront = DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + port + "/storefront", "clerk", NEW_PASSWORD)) {
+            storefront.createStatement().execute("INSERT INTO orders (id, note) VALUES (1, 'deliver before noon')");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> dbcloud("", "db", "backups", "clishop").out()
+                .startsWith("Restorable from "));
+
         Files.writeString(migrations.resolve("V3__drop_note.sql"), "ALTER TABLE orders DROP COLUMN note;");
         Run breaking = dbcloud("", "migrate", "clishop");
         assertThat(breaking.exitCode()).isEqualTo(1);
         assertThat(breaking.err()).contains("BREAKING_CHANGE", "note", "--allow-breaking-changes");
         Run allowed = dbcloud("", "migrate", "clishop", "--allow-breaking-changes");
         assertThat(allowed.exitCode()).as(allowed.err()).isZero();
-        assertThat(allowed.out()).isEqualTo("Applied 3: storefront is at version 3.\n");
+        assertThat(allowed.out()).startsWith("Applied 3: storefront is at version 3.\n")
+                .containsPattern("To undo this run: dbcloud db restore clishop --before-migration [0-9a-f-]{36} -n clishop_before\n$");
+        undoesTheMigration(allowed.out().substring(allowed.out().indexOf("dbcloud db restore ")));
 
         Run databases = dbcloud("", "db", "databases", "clishop");
         assertThat(databases.out()).containsPattern("(?m)^storefront +clerk +\\S+$");
@@ -145,6 +154,25 @@ class CliEndToEndTest {
             assertThat(owner.next()).isTrue();
             assertThat(owner.getString(1)).isEqualTo("clerk");
         }
+    }
+
+    /** The command the migration printed restores, into a new instance, the column V3 dropped, with its data. */
+    private void undoesTheMigration(String command) throws Exception {
+        String[] args = command.strip().substring("dbcloud ".length()).split(" ");
+        Run restore = dbcloud("", args);
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        assertThat(restore.out()).startsWith("clishop_before is available, restored from clishop ");
+        JsonNode copy = json(dbcloud("", "db", "status", "clishop_before", "--json"));
+        assertThat(copy.path("AdminUsername").asString()).isEqualTo("clerk");
+        try (Connection storefront = DriverManager.getConnection("jdbc:postgresql://localhost:"
+                        + copy.path("Port").asInt() + "/storefront", "clerk", NEW_PASSWORD);
+                ResultSet note = storefront.createStatement().executeQuery("SELECT note FROM orders WHERE id = 1")) {
+            assertThat(note.next()).isTrue();
+            assertThat(note.getString(1)).isEqualTo("deliver before noon");
+        }
+        Run refused = dbcloud("", "db", "restore", "clishop", "-n", "clishop_before");
+        assertThat(refused.exitCode()).as("the name is taken").isEqualTo(1);
+        assertThat(dbcloud("", "db", "destroy", "clishop_before", "--yes").exitCode()).isZero();
     }
 
     @Test

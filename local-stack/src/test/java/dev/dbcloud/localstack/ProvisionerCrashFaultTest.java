@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ class ProvisionerCrashFaultTest {
     @Test
     void aProvisioningCutOffAtAnyStepEndsWithOneServerOneDirectoryAndOneOutcome() throws Exception {
         Map<String, String> operations = new LinkedHashMap<>();
-        for (Step step : Step.values()) {
+        for (Step step : EnumSet.range(Step.DATA_DIRECTORY_CREATED, Step.OUTCOME_RECORDED)) {
             // Each run also finishes the provisioning the run before it left.
             String name = "step" + step.ordinal();
             child = ChildStack.start(home, "-D" + HaltAtProvisioningStep.PROPERTY + "=" + step + ":" + name);

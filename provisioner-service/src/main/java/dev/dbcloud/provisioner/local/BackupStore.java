@@ -201,7 +201,11 @@ final class BackupStore {
         }
         boolean deleted = false;
         for (Stored old : backups.subList(0, firstKept)) {
-            PathUtils.deleteDirectory(old.directory());
+            // Renamed first, so a crash halfway through the delete leaves a partial folder, never a listed backup.
+            Path doomed = old.directory().resolveSibling(PARTIAL + "pruned-" + old.directory().getFileName());
+            Files.move(old.directory(), doomed, StandardCopyOption.ATOMIC_MOVE);
+            sync(doomed.getParent());
+            PathUtils.deleteDirectory(doomed);
             deleted = true;
         }
         if (backups.isEmpty() || !Files.isDirectory(archive())) {

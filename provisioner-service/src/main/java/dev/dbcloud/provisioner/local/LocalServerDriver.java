@@ -13,6 +13,7 @@ import dev.dbcloud.provisioner.driver.RecoveryTarget;
 import dev.dbcloud.provisioner.driver.RestoreRefusedException;
 import dev.dbcloud.provisioner.driver.RestoreRefusedException.Reason;
 import dev.dbcloud.provisioner.driver.Restored;
+import dev.dbcloud.provisioner.driver.ShuttingDownException;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone.Step;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.sql.ServerLogin;
@@ -91,6 +92,8 @@ class LocalServerDriver implements InstanceDriver {
     private final Map<Path, Object> starting = new ConcurrentHashMap<>();
     /** Per instance: its backups are taken, pruned, restored from or deleted one at a time. */
     private final Map<String, Object> backupLocks = new ConcurrentHashMap<>();
+    /** Set once {@link #stopAll()} began: a restore whose server it stops is cut off, not failed. */
+    private volatile boolean stopping;
 
     private final ApplicationEventPublisher steps;
     private final LocalPorts ports;
@@ -141,6 +144,8 @@ class LocalServerDriver implements InstanceDriver {
      */
     @Override
     public void recoverAfterCrash() {
+        // The supervisor starts (again): servers are this driver's to run until the next stopAll.
+        stopping = false;
         Path instances = properties.root().resolve("instances");
         Path binaries = properties.root().resolve("binaries");
         try {
@@ -162,7 +167,10 @@ class LocalServerDriver implements InstanceDriver {
             if (Files.isDirectory(backups)) {
                 try (Stream<Path> entries = Files.list(backups)) {
                     for (Path home : entries.toList()) {
-                        BackupStore.of(properties.root(), home).clearPartial();
+                        // Under the instance's lock: a backup of it may be under way (the service was not down).
+                        synchronized (backupLock(home)) {
+                            BackupStore.of(properties.root(), home).clearPartial();
+                        }
                     }
                 }
             }
@@ -270,8 +278,12 @@ class LocalServerDriver implements InstanceDriver {
             }
             BackupStore store = store(data);
             Path partial = null;
-            try (Connection connection = controlLogin(spec).connect("postgres");
+            // pg_backup_stop waits until the WAL the copy needs is archived: as long as a lagging archiver takes.
+            try (Connection connection = controlLogin(spec).withTimeouts(properties.restoreTimeout()).connect("postgres");
                     Statement statement = connection.createStatement()) {
+                if (hasTablespaces(data)) {
+                    throw new DriverException("the server has tablespaces, which base backups do not copy");
+                }
                 if (!"on".equals(show(statement, "archive_mode"))) {
                     throw new DriverException("the server does not archive its WAL yet; it does from its next start");
                 }
@@ -333,17 +345,17 @@ class LocalServerDriver implements InstanceDriver {
         synchronized (backupLock(source.dataDirectory())) {
             supervised.add(data);
             Instant backupEnd = null;
+            boolean replaying = Files.exists(data.resolve("recovery.signal"));
+            boolean archiveComplete = !replaying && Files.isRegularFile(data.resolve("PG_VERSION"))
+                    || archiveComplete(source);
             if (!Files.isRegularFile(data.resolve("PG_VERSION"))) {
                 BackupStore.Stored base = chooseBackup(from.list(), recoveryTarget);
                 backupEnd = base.backup().finishedAt();
-                if (isRunning(source.dataDirectory())) {
-                    archiveLatest(source);
-                }
                 placeBackup(base, target, from);
                 done(target, Step.BACKUP_RESTORED);
             }
             if (Files.exists(data.resolve("recovery.signal"))) {
-                replay(target, from, recoveryTarget);
+                replay(target, from, recoveryTarget, archiveComplete);
             }
             configure(data, target.port(), null);
             ensureRunning(target);
@@ -373,11 +385,16 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     /**
-     * Makes sure the source's archive holds everything committed until now: a transaction that commits (so a
-     * replay up to any moment before now finds a commit after it, and stops there), then a switch to a new WAL
-     * segment, then a wait until the archiver copied it. A source that does not answer has archived what it will.
+     * Whether the source's archive holds everything it ever committed. A running source is made to: a transaction
+     * that commits (so a replay up to any moment before now finds a commit after it, and stops there), then a
+     * switch to a new WAL segment, then a wait until the archiver copied it. A source stopped cleanly (no
+     * {@code postmaster.pid} left) archived its last segment as it stopped. One that crashed, or does not answer,
+     * may hold commits its archive lacks.
      */
-    private void archiveLatest(InstanceSpec source) {
+    private boolean archiveComplete(InstanceSpec source) {
+        if (!isRunning(source.dataDirectory())) {
+            return !Files.exists(source.dataDirectory().resolve("postmaster.pid"));
+        }
         try (Connection connection = controlLogin(source).connect("postgres");
                 Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_current_xact_id()");
@@ -392,7 +409,7 @@ class LocalServerDriver implements InstanceDriver {
                     archived.next();
                     String last = archived.getString(1);
                     if (last != null && last.length() >= 24 && last.substring(8, 24).compareTo(segment.substring(8)) >= 0) {
-                        return;
+                        return true;
                     }
                 }
                 if (System.nanoTime() > deadline) {
@@ -406,6 +423,7 @@ class LocalServerDriver implements InstanceDriver {
                 throw new DriverException("could not switch the source's WAL (SQLSTATE " + e.getSQLState() + ")", e);
             }
             log.info("The source of a restore does not answer; restoring from what it archived");
+            return false;
         }
     }
 
@@ -424,7 +442,8 @@ class LocalServerDriver implements InstanceDriver {
             BackupStore.syncTree(staging);
             Files.move(staging, data);
         } catch (IOException e) {
-            throw new DriverException("could not copy the base backup: " + e.getMessage(), e);
+            log.warn("Could not copy the base backup for {}: {}", target.instance(), e.toString());
+            throw new DriverException("could not copy the base backup", e);
         }
     }
 
@@ -433,7 +452,7 @@ class LocalServerDriver implements InstanceDriver {
      * last commit the archive holds ends before it reaches it (PostgreSQL then stops); the state at that moment is
      * the latest one, so the replay goes on to the end of the archive instead.
      */
-    private void replay(InstanceSpec target, BackupStore from, RecoveryTarget recoveryTarget) {
+    private void replay(InstanceSpec target, BackupStore from, RecoveryTarget recoveryTarget, boolean archiveComplete) {
         Path data = target.dataDirectory();
         RecoveryTarget stopAt = recoveryTarget;
         long deadline = System.nanoTime() + properties.restoreTimeout().toNanos();
@@ -459,18 +478,24 @@ class LocalServerDriver implements InstanceDriver {
                     throw new RestoreRefusedException(Reason.RESTORE_POINT_NOT_FOUND,
                             "the archived WAL holds no restore point " + stopAt.restorePoint());
                 }
-                if (!stopAt.isLatest()) {
+                if (!stopAt.isLatest() && archiveComplete) {
                     log.info("Nothing was committed after {} in the archive of {}'s source; replaying all of it",
                             stopAt.pointInTime(), target.instance());
                     stopAt = RecoveryTarget.latest();
                     continue;
+                }
+                if (!stopAt.isLatest()) {
+                    // The source crashed or does not answer: commits before the moment may not be archived yet.
+                    throw new RestoreRefusedException(Reason.OUTSIDE_WINDOW, "the source's WAL archive does not "
+                            + "reach " + stopAt.pointInTime() + " yet (its server is down); restore again once it runs");
                 }
             }
             if (ended.contains("before consistent recovery point")) {
                 throw new RestoreRefusedException(Reason.OUTSIDE_WINDOW,
                         "the moment lies before the end of the base backup");
             }
-            throw new DriverException("the restored server stopped during its replay: " + ended);
+            log.warn("The restored server of {} stopped during its replay: {}", target.instance(), ended);
+            throw new DriverException("the restored server stopped during its replay");
         }
     }
 
@@ -496,6 +521,9 @@ class LocalServerDriver implements InstanceDriver {
                         return null;
                     }
                 }
+            }
+            if (stopping) {
+                throw new ShuttingDownException();
             }
             if (!isRunning(data)) {
                 String said = logSince(data, logStart);
@@ -549,6 +577,17 @@ class LocalServerDriver implements InstanceDriver {
                 throw e;
             }
             return second.connect("postgres");
+        }
+    }
+
+    /** Only the control role may create tablespaces; none does, but a copy that left one out would be no backup. */
+    private static boolean hasTablespaces(Path data) throws IOException {
+        Path links = data.resolve("pg_tblspc");
+        if (!Files.isDirectory(links)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(links)) {
+            return entries.findAny().isPresent();
         }
     }
 
@@ -607,6 +646,7 @@ class LocalServerDriver implements InstanceDriver {
      */
     @Override
     public void stopAll() {
+        stopping = true;
         List<Path> servers = List.copyOf(supervised);
         if (servers.isEmpty() || !properties.stopServersOnShutdown()) {
             return;

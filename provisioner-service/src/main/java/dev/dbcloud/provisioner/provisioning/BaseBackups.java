@@ -81,10 +81,14 @@ class BaseBackups extends InstanceRounds {
         InstanceSpec spec = access.spec(instance, null);
         List<Backup> backups = driver.backups(spec);
         Instant now = clock.instant();
-        if (backups.isEmpty() || backups.get(backups.size() - 1).startedAt().plus(properties.interval()).isBefore(now)) {
-            driver.takeBackup(spec);
+        try {
+            if (backups.isEmpty() || backups.get(backups.size() - 1).startedAt().plus(properties.interval()).isBefore(now)) {
+                driver.takeBackup(spec);
+            }
+        } finally {
+            // Pruning goes on while backups fail: the archive must not grow without bound.
+            driver.pruneBackups(spec, now.minus(properties.retention()));
         }
-        driver.pruneBackups(spec, now.minus(properties.retention()));
         List<Backup> kept = driver.backups(spec);
         if (!kept.equals(reported.get(instance.operationId()))) {
             transactions.executeWithoutResult(tx -> {

@@ -52,6 +52,18 @@ class ProvisionedInstances {
                 .param(operationId).query(ProvisionedInstances::map).optional();
     }
 
+    /** Records the instance a restore reads from, once. */
+    void recordRestoredFrom(UUID operationId, UUID sourceOperationId) {
+        jdbc.sql("UPDATE instances SET restored_from = ? WHERE operation_id = ? AND restored_from IS NULL")
+                .params(sourceOperationId, operationId).update();
+    }
+
+    /** The instance a restore reads from, if one was recorded. */
+    Optional<UUID> restoredFrom(UUID operationId) {
+        return jdbc.sql("SELECT restored_from FROM instances WHERE operation_id = ? AND restored_from IS NOT NULL")
+                .param(operationId).query(UUID.class).optional();
+    }
+
     /** Available local instances: their servers should run. */
     List<ProvisionedInstance> thatShouldRun() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM instances WHERE status = 'AVAILABLE' AND driver = 'LOCAL'")

@@ -16,6 +16,7 @@ import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.provisioner.driver.RecoveryTarget;
 import dev.dbcloud.provisioner.driver.RestoreRefusedException;
 import dev.dbcloud.provisioner.driver.Restored;
+import dev.dbcloud.provisioner.driver.ShuttingDownException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -68,32 +69,51 @@ public class Restoring {
             return;
         }
         InstanceRef ref = new InstanceRef(command.getTenant(), command.getInstanceName());
-        Optional<ProvisionedInstance> source = source(command);
-        if (source.isEmpty()) {
-            reject(command, RestoreFailureReason.SOURCE_NOT_FOUND, "no local instance named "
-                    + command.getSourceInstanceName() + " has backups to restore");
-            return;
-        }
-        ProvisionedInstance target = instances.byOperation(operationId)
-                .orElseGet(() -> claim(operationId, ref, source.get(), command));
+        ProvisionedInstance target = instances.byOperation(operationId).orElse(null);
         if (target == null) {
-            return;
+            Optional<ProvisionedInstance> source = sourceNamed(command);
+            if (source.isEmpty()) {
+                reject(command, RestoreFailureReason.SOURCE_NOT_FOUND, noSource(command));
+                return;
+            }
+            target = claim(operationId, ref, source.get(), command);
+            if (target == null) {
+                return;
+            }
+            instances.recordRestoredFrom(operationId, source.get().operationId());
         }
-        if (target.status() == ProvisionedInstance.Status.PROVISIONING) {
-            run(command, source.get(), target);
-        } else {
+        if (target.status() != ProvisionedInstance.Status.PROVISIONING) {
             // Its outcome is committed with its status, among the handled operations: only a row left by hand
             // ends here.
             log.info("Ignoring a redelivered restore into {}, which is {}", ref, target.status());
+            return;
         }
+        // Resumed, the restore reads the very instance it began with (recorded by its row), or none: never another
+        // that took the name meanwhile.
+        Optional<ProvisionedInstance> source = instances.restoredFrom(operationId)
+                .flatMap(instances::byOperation).filter(Restoring::readable)
+                .or(() -> instances.restoredFrom(operationId).isPresent() ? Optional.empty() : sourceNamed(command));
+        if (source.isEmpty()) {
+            fail(command, target, RestoreFailureReason.SOURCE_NOT_FOUND, noSource(command));
+            return;
+        }
+        instances.recordRestoredFrom(operationId, source.get().operationId());
+        run(command, source.get(), target);
     }
 
-    /** The source: the tenant's local instance of that name whose backups are there to read. */
-    private Optional<ProvisionedInstance> source(RestoreRequested command) {
+    /** The source by its name: the tenant's local instance of that name whose backups are there to read. */
+    private Optional<ProvisionedInstance> sourceNamed(RestoreRequested command) {
         return instances.live(new InstanceRef(command.getTenant(), command.getSourceInstanceName()))
-                .filter(instance -> instance.driver() == DriverKind.LOCAL)
-                .filter(instance -> EnumSet.of(ProvisionedInstance.Status.AVAILABLE, ProvisionedInstance.Status.STOPPED,
-                        ProvisionedInstance.Status.FAILED).contains(instance.status()));
+                .filter(Restoring::readable);
+    }
+
+    private static boolean readable(ProvisionedInstance instance) {
+        return instance.driver() == DriverKind.LOCAL && EnumSet.of(ProvisionedInstance.Status.AVAILABLE,
+                ProvisionedInstance.Status.STOPPED, ProvisionedInstance.Status.FAILED).contains(instance.status());
+    }
+
+    private static String noSource(RestoreRequested command) {
+        return "no local instance named " + command.getSourceInstanceName() + " has backups to restore";
     }
 
     /** Records the new instance with a port of its own, or answers null after emitting why it cannot be. */
@@ -109,17 +129,18 @@ public class Restoring {
         return null;
     }
 
+    /**
+     * Runs the driver, then commits the outcome with the instance's new state. Only what the driver refuses or fails
+     * ends the restore FAILED; a failure to commit afterwards propagates, and the redelivered command finds the
+     * promoted server and commits again.
+     */
     private void run(RestoreRequested command, ProvisionedInstance source, ProvisionedInstance target) {
         RecoveryTarget recoveryTarget = new RecoveryTarget(command.getPointInTime(), command.getRestorePoint());
+        Restored restored;
         try {
-            Restored restored = driver.restore(access.spec(source, null), access.spec(target, null), recoveryTarget);
-            transactions.executeWithoutResult(tx -> {
-                instances.markAvailable(target.operationId(), restored.endpoint().hostName());
-                handled.emit(command, restored(command, instances.byOperation(target.operationId()).orElseThrow(),
-                        restored));
-            });
-            log.info("Restored {} into {} on port {}, as of {}", source.instance(), target.instance(),
-                    restored.endpoint().port(), restored.restoredTo());
+            restored = driver.restore(access.spec(source, null), access.spec(target, null), recoveryTarget);
+        } catch (ShuttingDownException e) {
+            throw e;
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 // The service is stopping: the command comes again, and the restore resumes.
@@ -127,17 +148,30 @@ public class Restoring {
             }
             RestoreFailureReason reason = e instanceof RestoreRefusedException refused
                     ? RestoreFailureReason.valueOf(refused.reason().name()) : RestoreFailureReason.DRIVER_ERROR;
-            String message = e instanceof DriverException ? e.getMessage() : "the server could not be restored: " + e;
-            log.warn("Restoring {} into {} failed: {}", source.instance(), target.instance(), message);
-            removeWhatWasMade(target);
-            transactions.executeWithoutResult(tx -> {
-                instances.markFailed(target.operationId(), reason.name(), message);
-                handled.emit(command, failed(command, reason, message));
-            });
+            String message = e instanceof DriverException ? e.getMessage() : "the server could not be restored";
+            log.warn("Restoring {} into {} failed: {}", source.instance(), target.instance(), message, e);
+            fail(command, target, reason, message);
             return;
         }
+        transactions.executeWithoutResult(tx -> {
+            instances.markAvailable(target.operationId(), restored.endpoint().hostName());
+            handled.emit(command, restored(command, instances.byOperation(target.operationId()).orElseThrow(),
+                    restored));
+        });
+        log.info("Restored {} into {} on port {}, as of {}", source.instance(), target.instance(),
+                restored.endpoint().port(), restored.restoredTo());
         steps.publishEvent(new ProvisioningStepDone(target.instance(), ProvisioningStepDone.Step.OUTCOME_RECORDED));
         backups.soon();
+    }
+
+    /** Ends the restore FAILED, with nothing of the new server left. */
+    private void fail(RestoreRequested command, ProvisionedInstance target, RestoreFailureReason reason,
+            String message) {
+        removeWhatWasMade(target);
+        transactions.executeWithoutResult(tx -> {
+            instances.markFailed(target.operationId(), reason.name(), message);
+            handled.emit(command, failed(command, reason, message));
+        });
     }
 
     /** A failed restore leaves no half-made server: its data directory, archive and process go. */

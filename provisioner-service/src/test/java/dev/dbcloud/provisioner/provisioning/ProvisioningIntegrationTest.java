@@ -92,6 +92,8 @@ class ProvisioningIntegrationTest extends AbstractProvisionerIntegrationTest {
         Path passwordFile = Files.writeString(instances.resolve(".pw-123456"), "control-secret");
         Path halfInitialized = Files.createDirectories(instances.resolve(UUID.randomUUID() + ".init").resolve("base"));
         Path halfExtracted = Files.createDirectories(root.resolve("binaries").resolve(".extract-987").resolve("bin"));
+        Path halfTakenBackup = Files.createDirectories(root.resolve("backups").resolve(command.getOperationId())
+                .resolve("base").resolve(".partial-1").resolve("data").resolve("base"));
 
         supervisor.stop();
         supervisor.start();
@@ -99,6 +101,7 @@ class ProvisioningIntegrationTest extends AbstractProvisionerIntegrationTest {
         assertThat(passwordFile).doesNotExist();
         assertThat(halfInitialized.getParent()).doesNotExist();
         assertThat(halfExtracted.getParent()).doesNotExist();
+        assertThat(halfTakenBackup.getParent().getParent()).doesNotExist();
         try (Connection connection = login(provisioned.getPort(), "erin", "survivor-pass")) {
             assertThat(connection.isValid(5)).isTrue();
         }

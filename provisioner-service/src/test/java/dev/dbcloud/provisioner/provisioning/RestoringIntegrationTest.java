@@ -45,6 +45,7 @@ class RestoringIntegrationTest extends AbstractProvisionerIntegrationTest {
     @Autowired ProvisionedInstances instances;
     @Autowired ServerAccess access;
     @Autowired InstanceDrivers drivers;
+    @Autowired NewInstances newInstances;
 
     @Test
     void restoresTheStateAtAMomentIntoANewInstanceWhileTheSourceRunsOn() throws SQLException {
@@ -163,6 +164,37 @@ class RestoringIntegrationTest extends AbstractProvisionerIntegrationTest {
         assertThat(awaitOutcome(RestoreFailed.class, restore.getOperationId()).getReason())
                 .isEqualTo(RestoreFailureReason.RESTORE_POINT_NOT_FOUND);
         assertThat(root.resolve("instances").resolve(restore.getOperationId())).doesNotExist();
+    }
+
+    /**
+     * A restore resumed after its source was destroyed fails, and reads no other instance that took the source's
+     * name meanwhile: it knows its source by its row.
+     */
+    @Test
+    void aResumedRestoreWhoseSourceWasDestroyedFailsAndReadsNoNewcomerOfItsName() throws Exception {
+        ProvisionRequested first = provisionWithBackup("reborn");
+        DestroyRequested destroy = DestroyRequested.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setOperationId(UUID.randomUUID().toString()).setTenant(first.getTenant())
+                .setInstanceName(first.getInstanceName()).setOccurredAt(Instant.now()).build();
+        send(destroy);
+        awaitOutcome(InstanceDestroyed.class, destroy.getOperationId());
+        ProvisionRequested second = provisionCommand(first.getTenant(), "reborn", "alice", PASSWORD);
+        provision(second);
+        await().atMost(BOUND).until(() -> backupsChanged(second.getOperationId()).stream()
+                .anyMatch(changed -> !changed.getBackups().isEmpty()));
+
+        // As a crash would leave it: the restore claimed its row, reading the first "reborn", and stopped there.
+        RestoreRequested restore = restoreCommand(first, "reborn_copy", null, null);
+        UUID operation = UUID.fromString(restore.getOperationId());
+        NewInstances.Claim claim = newInstances.claim(operation,
+                new InstanceRef(restore.getTenant(), restore.getInstanceName()), "alice");
+        instances.recordRestoredFrom(operation, UUID.fromString(first.getOperationId()));
+        send(restore);
+
+        RestoreFailed failed = awaitOutcome(RestoreFailed.class, restore.getOperationId());
+        assertThat(failed.getReason()).isEqualTo(RestoreFailureReason.SOURCE_NOT_FOUND);
+        assertThat(status(restore.getOperationId())).isEqualTo("FAILED");
+        assertThat(claim.instance().dataDirectory()).doesNotExist();
     }
 
     @Test

@@ -15,8 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminKey the admin API key, stored hashed; it manages tenants
  * @param operationTimeout how long an operation may go without an outcome before it counts as FAILED (TIMEOUT)
  * @param maxWaitsPerTenant how many long-polls one tenant may hold at once; more answer 429
+ * @param restoreTimeout the {@code operationTimeout} of a RESTORE, whose WAL replay may take an hour
  */
 @ConfigurationProperties("dbcloud.gateway")
 public record GatewayProperties(URI statusUrl, Duration maxWait, String bootstrapTenant, String bootstrapApiKey,
-        String adminKey, Duration operationTimeout, @DefaultValue("50") int maxWaitsPerTenant) {
+        String adminKey, Duration operationTimeout, @DefaultValue("50") int maxWaitsPerTenant,
+        @DefaultValue("70m") Duration restoreTimeout) {
 }

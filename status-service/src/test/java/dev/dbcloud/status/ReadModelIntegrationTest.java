@@ -33,12 +33,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * the outcome through the HTTP API, as the gateway does. Every test owns a tenant, so all the test classes that
  * extend this one share one context: its configuration is declared here only.
  *
- * <p>Operations time out after 3 seconds, swept every second. Stories that start at {@link InstanceStory#START}
+ * <p>Operations time out after 3 seconds (restores after 4), swept every second. Stories that start at {@link InstanceStory#START}
  * lie in the future and never time out; stories about timeouts start in the past.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=status-service",
         "dbcloud.status.operation-timeout=3s",
+        "dbcloud.status.restore-timeout=4s",
         "dbcloud.status.timeout-sweep-interval=1s",
         "dbcloud.internal.token=" + ReadModelIntegrationTest.SERVICE_TOKEN})
 abstract class ReadModelIntegrationTest {

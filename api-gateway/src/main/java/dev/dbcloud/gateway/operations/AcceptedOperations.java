@@ -21,11 +21,13 @@ class AcceptedOperations {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Duration timeout;
+    private final Duration restoreTimeout;
 
     AcceptedOperations(JdbcClient jdbc, Clock clock, GatewayProperties properties) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.timeout = properties.operationTimeout();
+        this.restoreTimeout = properties.restoreTimeout();
     }
 
     void record(UUID id, String tenant, String instanceName, OperationType type, Instant at) {
@@ -46,10 +48,11 @@ class AcceptedOperations {
                     UUID operationId = row.getObject("id", UUID.class);
                     String type = row.getString("type");
                     String instanceName = row.getString("instance_name");
-                    Instant expiry = created.plus(timeout);
+                    Duration limit = OperationType.RESTORE.name().equals(type) ? restoreTimeout : timeout;
+                    Instant expiry = created.plus(limit);
                     if (clock.instant().isAfter(expiry)) {
                         return new OperationView(operationId, type, instanceName, OperationStatus.FAILED, new OperationView.Failure(
-                                OperationTimeout.CODE, OperationTimeout.message(timeout)), created, expiry, null);
+                                OperationTimeout.CODE, OperationTimeout.message(limit)), created, expiry, null);
                     }
                     return new OperationView(operationId, type, instanceName, OperationStatus.PENDING, null, created,
                             created, null);

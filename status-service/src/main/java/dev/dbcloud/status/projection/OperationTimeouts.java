@@ -47,9 +47,11 @@ class OperationTimeouts implements SchedulingConfigurer {
         int timedOut = jdbc.sql("""
                         WITH timed_out AS (
                             UPDATE operations
-                               SET status = 'FAILED', error_code = :code, error_message = :message,
+                               SET status = 'FAILED', error_code = :code,
+                                   error_message = CASE WHEN type = 'RESTORE' THEN :restoreMessage ELSE :message END,
                                    timed_out = true, updated_at = GREATEST(updated_at, :now)
-                             WHERE status IN ('PENDING', 'RUNNING') AND created_at < :deadline
+                             WHERE status IN ('PENDING', 'RUNNING')
+                               AND created_at < CASE WHEN type = 'RESTORE' THEN :restoreDeadline ELSE :deadline END
                             RETURNING id, type
                         ), failed_instances AS (
                             UPDATE instances SET status = 'FAILED', updated_at = GREATEST(updated_at, :now)
@@ -62,11 +64,13 @@ class OperationTimeouts implements SchedulingConfigurer {
                 .param("message", OperationTimeout.message(properties.operationTimeout()))
                 .param("now", timestamp(now))
                 .param("deadline", timestamp(now.minus(properties.operationTimeout())))
+                .param("restoreMessage", OperationTimeout.message(properties.restoreTimeout()))
+                .param("restoreDeadline", timestamp(now.minus(properties.restoreTimeout())))
                 .query(Integer.class)
                 .single();
         if (timedOut > 0) {
-            log.warn("{} operation(s) FAILED with {}: {}", timedOut, OperationTimeout.CODE,
-                    OperationTimeout.message(properties.operationTimeout()));
+            log.warn("{} operation(s) FAILED with {}: no outcome within {} ({} for a restore)", timedOut,
+                    OperationTimeout.CODE, properties.operationTimeout(), properties.restoreTimeout());
         }
         return timedOut;
     }

@@ -15,20 +15,14 @@ import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceDrivers;
-import dev.dbcloud.provisioner.driver.InstanceSpec;
-import dev.dbcloud.provisioner.driver.Placement;
-import dev.dbcloud.provisioner.driver.PortTakenException;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -116,7 +110,8 @@ public class Provisioning {
      */
     private void run(ProvisionRequested command, ProvisionedInstance instance) {
         try {
-            Endpoint endpoint = provisionOnAFreePort(instance, access.spec(instance, command.getPasswordVerifier()));
+            Endpoint endpoint = newInstances.onAFreePort(instance, access.spec(instance, command.getPasswordVerifier()),
+                    driver::provision);
             transactions.executeWithoutResult(tx -> {
                 instances.markAvailable(instance.operationId(), endpoint.hostName());
                 handled.emit(command,
@@ -137,45 +132,6 @@ public class Provisioning {
         steps.publishEvent(new ProvisioningStepDone(instance.instance(), ProvisioningStepDone.Step.OUTCOME_RECORDED));
         // The first base backup starts the instance's restorable window; the backups' own thread takes it.
         backups.soon();
-    }
-
-    /**
-     * Provisions on the instance's port, or, when another program took it after it was picked (two stacks on one
-     * host, say), on the next free one: the row moves with it, so the port is never handed out twice.
-     */
-    private Endpoint provisionOnAFreePort(ProvisionedInstance instance, InstanceSpec spec) {
-        Set<Integer> taken = new HashSet<>();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return driver.provision(spec);
-            } catch (PortTakenException e) {
-                taken.add(spec.port());
-                if (attempt == PORT_ATTEMPTS) {
-                    throw e;
-                }
-                spec = spec.onPort(movePort(instance, taken));
-                log.info("Port {} was taken meanwhile; provisioning {} on port {}", e.port(), instance.instance(),
-                        spec.port());
-            }
-        }
-    }
-
-    /** Records a free port for the instance, none of {@code taken}; retries when a concurrent claim takes it first. */
-    private int movePort(ProvisionedInstance instance, Set<Integer> taken) {
-        for (int attempt = 1; ; attempt++) {
-            Set<Integer> inUse = instances.localPortsInUse();
-            inUse.addAll(taken);
-            int port = driver.place(instance.operationId(), inUse).map(Placement::port)
-                    .orElseThrow(() -> new DriverException("no free port is left in the configured range"));
-            try {
-                transactions.executeWithoutResult(tx -> instances.movePort(instance.operationId(), port));
-                return port;
-            } catch (DuplicateKeyException raced) {
-                if (attempt == PORT_ATTEMPTS) {
-                    throw new DriverException("could not claim a free port");
-                }
-            }
-        }
     }
 
     private InstanceProvisioned provisioned(ProvisionedInstance instance) {

@@ -12,6 +12,7 @@ import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.DriverKind;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceDrivers;
+import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import dev.dbcloud.provisioner.driver.RecoveryTarget;
 import dev.dbcloud.provisioner.driver.RestoreRefusedException;
@@ -138,7 +139,9 @@ public class Restoring {
         RecoveryTarget recoveryTarget = new RecoveryTarget(command.getPointInTime(), command.getRestorePoint());
         Restored restored;
         try {
-            restored = driver.restore(access.spec(source, null), access.spec(target, null), recoveryTarget);
+            InstanceSpec from = access.spec(source, null);
+            restored = newInstances.onAFreePort(target, access.spec(target, null),
+                    spec -> driver.restore(from, spec, recoveryTarget));
         } catch (ShuttingDownException e) {
             throw e;
         } catch (RuntimeException e) {

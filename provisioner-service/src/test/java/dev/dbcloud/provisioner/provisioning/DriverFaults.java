@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * Lets a test make the real local driver fail where no real fault is at hand (the tests run as root, which no
  * file permission stops): destroying an instance named in {@link #failingDestroys} fails before anything is done;
- * provisioning one named in {@link #portTakenAtProvision} finds its port taken.
+ * provisioning or restoring one named in {@link #portTakenAtProvision} finds its port taken.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class DriverFaults {
@@ -59,14 +59,7 @@ class DriverFaults {
 
             @Override
             public Endpoint provision(InstanceSpec spec) {
-                if (portTakenAtProvision.remove(spec.instance().name())) {
-                    try {
-                        takenPorts.add(new java.net.ServerSocket(spec.port(), 1,
-                                java.net.InetAddress.getLoopbackAddress()));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
+                takePortIfAsked(spec);
                 return local.provision(spec);
             }
 
@@ -133,8 +126,19 @@ class DriverFaults {
             @Override
             public dev.dbcloud.provisioner.driver.Restored restore(InstanceSpec source, InstanceSpec target,
                     dev.dbcloud.provisioner.driver.RecoveryTarget recoveryTarget) {
+                takePortIfAsked(target);
                 return local.restore(source, target, recoveryTarget);
             }
         };
+    }
+
+    private static void takePortIfAsked(InstanceSpec spec) {
+        if (portTakenAtProvision.remove(spec.instance().name())) {
+            try {
+                takenPorts.add(new java.net.ServerSocket(spec.port(), 1, java.net.InetAddress.getLoopbackAddress()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -198,6 +198,28 @@ class RestoringIntegrationTest extends AbstractProvisionerIntegrationTest {
     }
 
     @Test
+    void aRestoreWhosePortIsTakenBeforeItsServerStartsGoesOnOnAnotherPort() throws Exception {
+        ProvisionRequested source = provisionWithBackup("crowded");
+        execute(port(source), "CREATE TABLE kept (v int)", "INSERT INTO kept VALUES (7)");
+        DriverFaults.portTakenAtProvision.add("crowded_copy");
+        try {
+            RestoreRequested restore = restoreCommand(source, "crowded_copy", null, null);
+            send(restore);
+            InstanceRestored restored = awaitOutcome(InstanceRestored.class, restore.getOperationId());
+
+            int taken = DriverFaults.takenPorts.get(DriverFaults.takenPorts.size() - 1).getLocalPort();
+            assertThat(restored.getPort()).isNotEqualTo(taken);
+            assertThat(rows(restored.getPort(), "SELECT v FROM kept")).containsExactly("7");
+        } finally {
+            DriverFaults.portTakenAtProvision.remove("crowded_copy");
+            for (java.net.ServerSocket socket : DriverFaults.takenPorts) {
+                socket.close();
+            }
+            DriverFaults.takenPorts.clear();
+        }
+    }
+
+    @Test
     void aSourceThatIsNotThereFails() {
         RestoreRequested restore = restoreCommand(provisionCommand(uniqueTenant(), "ghost", "alice", PASSWORD),
                 "ghost-copy", null, null);

@@ -2,6 +2,7 @@ package dev.dbcloud.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbcloud.cli.DbcloudTest.Run;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -281,15 +282,4 @@ class RestoreAndBackupsTest {
         return run;
     }
 
-    record Run(int code, String out, String err) {
-
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-
-        String lastErrLine() {
-            List<String> lines = errLines();
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        }
-    }
 }

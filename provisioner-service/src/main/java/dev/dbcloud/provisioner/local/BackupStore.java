@@ -76,10 +76,6 @@ final class BackupStore {
         return home.resolve("wal");
     }
 
-    Path home() {
-        return home;
-    }
-
     /** Creates the folders, private to the service's user, the backups folder above them too. */
     void create() {
         try {

@@ -91,14 +91,18 @@ public class Restoring {
         }
         // Resumed, the restore reads the very instance it began with (recorded by its row), or none: never another
         // that took the name meanwhile.
-        Optional<ProvisionedInstance> source = instances.restoredFrom(operationId)
-                .flatMap(instances::byOperation).filter(Restoring::readable)
-                .or(() -> instances.restoredFrom(operationId).isPresent() ? Optional.empty() : sourceNamed(command));
+        Optional<UUID> recorded = instances.restoredFrom(operationId);
+        Optional<ProvisionedInstance> source = recorded.isPresent()
+                ? recorded.flatMap(instances::byOperation).filter(Restoring::readable)
+                : sourceNamed(command);
         if (source.isEmpty()) {
             fail(command, target, RestoreFailureReason.SOURCE_NOT_FOUND, noSource(command));
             return;
         }
-        instances.recordRestoredFrom(operationId, source.get().operationId());
+        if (recorded.isEmpty()) {
+            // Claimed by a run cut off before it recorded its source.
+            instances.recordRestoredFrom(operationId, source.get().operationId());
+        }
         run(command, source.get(), target);
     }
 

@@ -11,40 +11,51 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code dbcloud db ...}: the instances of your tenant. Its subcommands inherit -h/--help and -V/--version. */
 @Command(name = "db", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         description = "Provision, inspect, connect to, stop, start, restore, link and destroy instances.")
-final class DbCommand {
+final class DbCommand implements Callable<Integer> {
 
     private static final String NAME = "<name>";
 
     @ParentCommand Dbcloud root;
 
+    @Spec CommandSpec spec;
+
+    /** A bare {@code dbcloud db}: the usage. */
+    @Override
+    public Integer call() {
+        return Dbcloud.usage(spec);
+    }
+
     @Command(name = "provision", description = "Provision a new instance: a PostgreSQL server of its own.")
     int provision(@Parameters(paramLabel = NAME, description = "The instance's name.") String name,
             @Option(names = {"-U", "--username"}, required = true, description = "Its admin user's name.") String username,
-            @Mixin Password password, @Mixin Wait wait) {
+            @Mixin Password password, @Mixin Wait wait, @Mixin Json json) {
         Dbcloud.check(InstanceRules.instanceName("instance name", name), InstanceRules.username("username", username),
                 password.given() ? InstanceRules.password("password", password.value) : List.of());
-        String secret = password.orAskNew(root.terminal(), "Password for " + username + ": ");
-        Dbcloud.check(InstanceRules.password("password", secret));
+        String secret = password.orAskNew(root.terminal(), "Password for " + username + ": ",
+                typed -> InstanceRules.password("password", typed));
         Gateway gateway = root.gateway();
         JsonNode accepted = gateway.post("/v1/instances", Map.of("name", name, "username", username, "password", secret));
-        if (wait.accepted(root.terminal(), accepted)) {
+        if (wait.accepted(root.terminal(), accepted, json)) {
             return ExitCode.OK;
         }
-        root.operations(gateway).await(accepted, "Provisioning " + name);
+        JsonNode finished = root.operations(gateway).await(accepted, "Provisioning " + name);
         String url = gateway.get(instancePath(name) + "/url").path("url").asString();
-        root.terminal().out().println(name + " is available: " + url);
+        json.print(root.terminal(), Json.operation(finished, "url", url), name + " is available: " + url);
         return ExitCode.OK;
     }
 
@@ -97,12 +108,14 @@ final class DbCommand {
 
     @Command(name = "url", description = {"Print the instance's connection URL.",
         "Without -S it holds no password: psql and drivers ask for it."})
-    int url(@Parameters(paramLabel = NAME, description = "The instance's name.") String name,
+    int url(@Parameters(paramLabel = NAME, arity = "0..1", description = "The instance's name (default:"
+                    + " database_instance_name in ./" + DbosConfig.FILE_NAME + ").") String given,
             @Option(names = "--database", paramLabel = "<database>", description = "The database (default: postgres).")
             String database,
             @Option(names = {"-S", "--show-password"}, description = "Put the password in the URL, percent-encoded.")
             boolean showPassword,
-            @Mixin Password password) {
+            @Mixin Password password, @Mixin Json json) {
+        String name = DbosConfig.instance(given, root.terminal(), "dbcloud db url");
         Dbcloud.check(InstanceRules.instanceName("instance name", name),
                 database == null ? List.of() : InstanceRules.databaseName("database", database));
         Gateway gateway = root.gateway();
@@ -111,52 +124,63 @@ final class DbCommand {
         if (showPassword) {
             url = ConnectionUrls.withPassword(url, password.orAsk(root.terminal(), "Password: "));
         }
-        root.terminal().out().println(url);
+        root.terminal().out().println(json.enabled ? Json.print(Map.of("url", url)) : url);
         return ExitCode.OK;
     }
 
     @Command(name = "reset-password", description = "Set a new password for the instance's admin user.")
-    int resetPassword(@Parameters(paramLabel = NAME, description = "The instance's name.") String name,
-            @Mixin Password password, @Mixin Wait wait) {
+    int resetPassword(@Parameters(paramLabel = NAME, arity = "0..1", description = "The instance's name (default:"
+                    + " database_instance_name in ./" + DbosConfig.FILE_NAME + ").") String given,
+            @Mixin Password password, @Mixin Wait wait, @Mixin Json json) {
+        String name = DbosConfig.instance(given, root.terminal(), "dbcloud db reset-password");
         Dbcloud.check(InstanceRules.instanceName("instance name", name),
                 password.given() ? InstanceRules.password("password", password.value) : List.of());
-        String secret = password.orAskNew(root.terminal(), "New password: ");
-        Dbcloud.check(InstanceRules.password("password", secret));
+        String secret = password.orAskNew(root.terminal(), "New password: ",
+                typed -> InstanceRules.password("password", typed));
         Gateway gateway = root.gateway();
         JsonNode accepted = gateway.post(instancePath(name) + "/password", Map.of("password", secret));
-        if (!wait.accepted(root.terminal(), accepted)) {
-            root.operations(gateway).await(accepted, "Resetting the password of " + name);
-            root.terminal().out().println("The password of " + name + " is reset; the old one no longer logs in.");
+        if (!wait.accepted(root.terminal(), accepted, json)) {
+            JsonNode finished = root.operations(gateway).await(accepted, "Resetting the password of " + name);
+            json.print(root.terminal(), Json.operation(finished),
+                    "The password of " + name + " is reset; the old one no longer logs in.");
         }
         return ExitCode.OK;
     }
 
     @Command(name = "stop", description = {"Stop an instance's server; its data and port stay.",
         "Nothing starts it again until 'dbcloud db start'."})
-    int stop(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Wait wait) {
+    int stop(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Wait wait,
+            @Mixin Json json) {
         Dbcloud.check(InstanceRules.instanceName("instance name", name));
         Gateway gateway = root.gateway();
         JsonNode accepted = gateway.post(instancePath(name) + "/stop", Map.of());
-        if (!wait.accepted(root.terminal(), accepted)) {
-            root.operations(gateway).await(accepted, "Stopping " + name);
-            root.terminal().out().println(name + " is stopped; start it with: dbcloud db start " + name);
+        if (!wait.accepted(root.terminal(), accepted, json)) {
+            JsonNode finished = root.operations(gateway).await(accepted, "Stopping " + name);
+            json.print(root.terminal(), Json.operation(finished),
+                    name + " is stopped; start it with: dbcloud db start " + name);
         }
         return ExitCode.OK;
     }
 
     @Command(name = "start", description = {"Start an instance's server: a stopped one, or one that is down.",
         "If another program holds its port, it moves to a free port, and says so."})
-    int start(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Wait wait) {
+    int start(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Wait wait,
+            @Mixin Json json) {
         Dbcloud.check(InstanceRules.instanceName("instance name", name));
         Gateway gateway = root.gateway();
         int before = gateway.get(instancePath(name)).path("port").asInt(-1);
         JsonNode accepted = gateway.post(instancePath(name) + "/start", Map.of());
-        if (wait.accepted(root.terminal(), accepted)) {
+        if (wait.accepted(root.terminal(), accepted, json)) {
             return ExitCode.OK;
         }
-        root.operations(gateway).await(accepted, "Starting " + name);
+        JsonNode finished = root.operations(gateway).await(accepted, "Starting " + name);
         JsonNode instance = gateway.get(instancePath(name));
         int after = instance.path("port").asInt(-1);
+        if (json.enabled) {
+            root.terminal().out().println(Json.print(Json.operation(finished, "hostName",
+                    instance.path("hostName").asString(), "port", after, "previousPort", before > 0 ? before : null)));
+            return ExitCode.OK;
+        }
         PrintWriter out = root.terminal().out();
         out.println(name + " is running on " + instance.path("hostName").asString() + ":" + after + ".");
         if (before > 0 && after != before) {
@@ -170,11 +194,13 @@ final class DbCommand {
         "Asks you to type its name unless --yes."})
     int destroy(@Parameters(paramLabel = NAME, description = "The instance's name.") String name,
             @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes,
-            @Mixin Wait wait) {
+            @Mixin Wait wait, @Mixin Json json) {
         Dbcloud.check(InstanceRules.instanceName("instance name", name));
         Gateway gateway = root.gateway();
         if (!yes) {
-            gateway.get(instancePath(name));
+            if ("LINKED".equals(gateway.get(instancePath(name)).path("driver").asString())) {
+                throw new CliException(ExitCode.FAILED, Refusals.linkedNotDestroyed(name));
+            }
             String typed = root.terminal().ask("This destroys " + name + " and all its data, irreversibly. "
                     + "Type its name to confirm: ");
             if (!name.equals(typed.strip())) {
@@ -182,9 +208,9 @@ final class DbCommand {
             }
         }
         JsonNode accepted = gateway.delete(instancePath(name));
-        if (!wait.accepted(root.terminal(), accepted)) {
-            root.operations(gateway).await(accepted, "Destroying " + name);
-            root.terminal().out().println(name + " is destroyed.");
+        if (!wait.accepted(root.terminal(), accepted, json)) {
+            JsonNode finished = root.operations(gateway).await(accepted, "Destroying " + name);
+            json.print(root.terminal(), Json.operation(finished), name + " is destroyed.");
         }
         return ExitCode.OK;
     }
@@ -197,7 +223,7 @@ final class DbCommand {
             int port,
             @Option(names = {"-U", "--username"}, required = true,
                     description = "A role on it that can log in and create databases.") String role,
-            @Mixin Password password, @Mixin Wait wait) {
+            @Mixin Password password, @Mixin Wait wait, @Mixin Json json) {
         Dbcloud.check(InstanceRules.instanceName("instance name", name), InstanceRules.hostName("hostname", host),
                 InstanceRules.port("port", port), InstanceRules.roleName("username", role),
                 password.given() ? InstanceRules.linkedPassword("password", password.value) : List.of());
@@ -206,22 +232,22 @@ final class DbCommand {
         Gateway gateway = root.gateway();
         JsonNode accepted = gateway.post("/v1/linked-instances",
                 Map.of("name", name, "hostName", host, "port", port, "adminRole", role, "password", secret));
-        if (!wait.accepted(root.terminal(), accepted)) {
-            root.operations(gateway).await(accepted, "Linking " + name);
-            root.terminal().out().println(name + " is linked and available.");
+        if (!wait.accepted(root.terminal(), accepted, json)) {
+            JsonNode finished = root.operations(gateway).await(accepted, "Linking " + name);
+            json.print(root.terminal(), Json.operation(finished), name + " is linked and available.");
         }
         return ExitCode.OK;
     }
 
     @Command(name = "unlink", description = "Forget a linked server; the server itself is left untouched.")
     int unlink(@Parameters(paramLabel = NAME, description = "The linked instance's name.") String name,
-            @Mixin Wait wait) {
+            @Mixin Wait wait, @Mixin Json json) {
         Dbcloud.check(InstanceRules.instanceName("instance name", name));
         Gateway gateway = root.gateway();
         JsonNode accepted = gateway.delete("/v1/linked-instances/" + name);
-        if (!wait.accepted(root.terminal(), accepted)) {
-            root.operations(gateway).await(accepted, "Unlinking " + name);
-            root.terminal().out().println(name + " is unlinked.");
+        if (!wait.accepted(root.terminal(), accepted, json)) {
+            JsonNode finished = root.operations(gateway).await(accepted, "Unlinking " + name);
+            json.print(root.terminal(), Json.operation(finished), name + " is unlinked.");
         }
         return ExitCode.OK;
     }
@@ -248,14 +274,15 @@ final class DbCommand {
     @Command(name = "create-database", description = "Create an application database, owned by the admin user.")
     int createDatabase(@Parameters(index = "0", paramLabel = NAME, description = "The instance's name.") String name,
             @Parameters(index = "1", paramLabel = "<database>", description = "The database's name.") String database,
-            @Mixin Wait wait) {
+            @Mixin Wait wait, @Mixin Json json) {
         Dbcloud.check(InstanceRules.instanceName("instance name", name),
                 InstanceRules.applicationDatabaseName("database", database));
         Gateway gateway = root.gateway();
         JsonNode accepted = gateway.post(instancePath(name) + "/databases", Map.of("name", database));
-        if (!wait.accepted(root.terminal(), accepted)) {
-            root.operations(gateway).await(accepted, "Creating " + database + " on " + name);
-            root.terminal().out().println(database + " is ready on " + name + ".");
+        if (!wait.accepted(root.terminal(), accepted, json)) {
+            JsonNode finished = root.operations(gateway).await(accepted, "Creating " + database + " on " + name);
+            json.print(root.terminal(), Json.operation(finished, "database", database),
+                    database + " is ready on " + name + ".");
         }
         return ExitCode.OK;
     }
@@ -297,7 +324,7 @@ final class DbCommand {
             @Option(names = "--before-migration", paramLabel = "<operation-id>", description = "Instead of -t: the"
                     + " moment just before the migration run of this operation, as 'dbcloud migrate --no-wait' prints"
                     + " it.") String beforeMigration,
-            @Mixin Wait wait) {
+            @Mixin Wait wait, @Mixin Json json) {
         if (timestamp != null && beforeMigration != null) {
             throw new CliException(ExitCode.USAGE, "give -t or --before-migration, not both: a restore reaches one"
                     + " moment.");
@@ -317,14 +344,15 @@ final class DbCommand {
         }
         Gateway gateway = root.gateway();
         JsonNode accepted = gateway.post(instancePath(name) + "/restore", request);
-        if (wait.accepted(root.terminal(), accepted)) {
+        if (wait.accepted(root.terminal(), accepted, json)) {
             return ExitCode.OK;
         }
-        root.operations(gateway).await(accepted, "Restoring " + name + " into " + newName,
+        JsonNode finished = root.operations(gateway).await(accepted, "Restoring " + name + " into " + newName,
                 code -> "OUTSIDE_WINDOW".equals(code) || "NO_BACKUPS".equals(code)
                         ? "'dbcloud db backups " + name + "' shows how far back a restore can reach." : null);
         String url = gateway.get(instancePath(newName) + "/url").path("url").asString();
-        root.terminal().out().println(newName + " is available, restored from " + name + " " + moment + ": " + url);
+        json.print(root.terminal(), Json.operation(finished, "source", name, "url", url),
+                newName + " is available, restored from " + name + " " + moment + ": " + url);
         return ExitCode.OK;
     }
 

@@ -11,11 +11,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dbcloud}: the command line of the dbcloud control plane, shaped after {@code dbos-cloud db ...}. It reads
@@ -37,11 +40,13 @@ import picocli.CommandLine.IVersionProvider;
             "3:Authentication failed: no API key, or an unknown or revoked one. Run 'dbcloud login'.",
             "4:Not found: no such instance, database or operation for your tenant.",
             "5:The control plane cannot be reached, or cannot answer right now."})
-public final class Dbcloud {
+public final class Dbcloud implements Callable<Integer> {
 
     static final String DEFAULT_URL = "http://localhost:8080";
 
     private final Terminal terminal;
+
+    @Spec CommandSpec spec;
 
     Dbcloud(Terminal terminal) {
         this.terminal = terminal;
@@ -79,6 +84,22 @@ public final class Dbcloud {
             return ExitCode.FAILED;
         });
         return commandLine.execute(args);
+    }
+
+    /** A bare {@code dbcloud}: the usage. */
+    @Override
+    public Integer call() {
+        return usage(spec);
+    }
+
+    /**
+     * What a command of commands ({@code dbcloud}, {@code dbcloud db}, ...) does without one: its usage on stderr, and
+     * the usage error's exit code, as picocli has it for a missing subcommand. Nothing was done, so a script that
+     * forgot the command fails; {@code --help} prints the same on stdout with 0.
+     */
+    static int usage(CommandSpec spec) {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
     }
 
     Terminal terminal() {

@@ -9,15 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The control plane's HTTP API, as the CLI uses it. Answers are JSON trees; refusals become a {@link CliException}
- * with the problem's detail and the exit code its status stands for. Every mutation carries a fresh
- * {@code Idempotency-Key}, so a request retried after a lost connection never acts twice.
+ * with the problem in the CLI's words ({@link Refusals}) and the exit code its status stands for. Every mutation
+ * carries a fresh {@code Idempotency-Key}, so a request retried after a lost connection never acts twice.
  */
 final class Gateway {
 
@@ -102,7 +101,8 @@ final class Gateway {
         if (status < 300) {
             return body;
         }
-        throw new CliException(exitCode(status), problem(status, body));
+        throw new CliException(exitCode(status), Refusals.describe(response.request().method(),
+                response.request().uri().getPath(), status, body));
     }
 
     private static int exitCode(int status) {
@@ -113,23 +113,6 @@ final class Gateway {
             case 502, 503, 504 -> ExitCode.UNREACHABLE;
             default -> ExitCode.FAILED;
         };
-    }
-
-    /** The problem's detail, with every field rule a validation problem lists. */
-    static String problem(int status, JsonNode body) {
-        String detail = body.path("detail").asString(null);
-        if (detail == null) {
-            detail = status == 401 ? "the API key was refused" : "the control plane answered HTTP " + status;
-        }
-        if (status == 401) {
-            detail += " Run 'dbcloud login' with a valid key.";
-        }
-        JsonNode errors = body.path("errors");
-        if (errors.isArray() && !errors.isEmpty()) {
-            detail += " " + errors.valueStream().map(e -> e.path("message").asString())
-                    .collect(Collectors.joining("; ")) + ".";
-        }
-        return detail;
     }
 
     private static JsonNode parse(String body) {

@@ -2,8 +2,11 @@ package dev.dbcloud.cli;
 
 import dev.dbcloud.common.Credentials;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -23,18 +26,24 @@ final class LoginCommand implements Callable<Integer> {
             description = "Your API key. Prefer the prompt: a key on the command line stays in the shell's history.")
     String token;
 
+    @Mixin Json json;
+
     @Override
     public Integer call() {
         Path file = root.credentialsFile();
         Credentials saved = Credentials.read(file);
         String base = url != null ? url : saved.url() != null ? saved.url() : Dbcloud.DEFAULT_URL;
-        String key = token != null ? token.strip() : root.terminal().askSecret("API key for " + base + ": ").strip();
+        String key = token != null ? token.strip() : root.terminal().askSecret("API key for " + base + ": ",
+                "--token <api key>").strip();
         if (key.isEmpty()) {
             throw new CliException(ExitCode.USAGE, "no API key given; nothing was saved");
         }
         new Gateway(Dbcloud.baseUri(base), key).get("/v1/instances");
         new Credentials(base, key, saved.adminKey(), saved.kafka()).write(file);
-        root.terminal().out().println("Logged in to " + base + "; saved in " + file + ".");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("url", base);
+        fields.put("credentialsFile", file.toString());
+        json.print(root.terminal(), fields, "Logged in to " + base + "; saved in " + file + ".");
         return ExitCode.OK;
     }
 }

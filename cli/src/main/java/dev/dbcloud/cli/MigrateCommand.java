@@ -49,6 +49,8 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Mixin Wait wait;
 
+    @Mixin Json json;
+
     @Override
     public Integer call() {
         DbosConfig config = DbosConfig.in(root.terminal().workingDirectory());
@@ -80,7 +82,7 @@ final class MigrateCommand implements Callable<Integer> {
         request.put("migrations", scripts);
         request.put("allowBreakingChanges", allowBreakingChanges);
         JsonNode accepted = gateway.post(DbCommand.instancePath(instance) + "/migrations", request);
-        if (wait.accepted(root.terminal(), accepted)) {
+        if (wait.accepted(root.terminal(), accepted, json)) {
             return ExitCode.OK;
         }
         JsonNode finished = root.operations(gateway).await(accepted, "Migrating " + database + " on " + instance, code -> "BREAKING_CHANGE".equals(code)
@@ -90,13 +92,21 @@ final class MigrateCommand implements Callable<Integer> {
         List<String> fresh = after.path("applied").valueStream().map(m -> m.path("version").asString())
                 .filter(v -> !before.contains(v)).toList();
         String current = after.path("currentVersion").asString("none");
+        // The restore point made before the run: the one-command undo, into a new instance.
+        String undo = !fresh.isEmpty() && finished.path("restorePoint").isObject()
+                ? "dbcloud db restore " + instance + " --before-migration " + finished.path("id").asString() + " -n "
+                        + instance + "_before"
+                : null;
+        if (json.enabled) {
+            root.terminal().out().println(Json.print(Json.operation(finished, "database", database, "applied", fresh,
+                    "currentVersion", after.path("currentVersion").asString(null), "undo", undo)));
+            return ExitCode.OK;
+        }
         root.terminal().out().println(fresh.isEmpty()
                 ? "Nothing to apply: " + database + " is at version " + current + "."
                 : "Applied " + String.join(", ", fresh) + ": " + database + " is at version " + current + ".");
-        if (!fresh.isEmpty() && finished.path("restorePoint").isObject()) {
-            // The restore point made before the run: the one-command undo, into a new instance.
-            root.terminal().out().println("To undo this run: dbcloud db restore " + instance + " --before-migration "
-                    + finished.path("id").asString() + " -n " + instance + "_before");
+        if (undo != null) {
+            root.terminal().out().println("To undo this run: " + undo);
         }
         return ExitCode.OK;
     }

@@ -2,6 +2,7 @@ package dev.dbcloud.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -19,6 +20,9 @@ final class OperationCommand implements Callable<Integer> {
 
     @Option(names = "--wait", description = "Wait for it to end; exit 1 if it failed.")
     boolean await;
+
+    /** Accepted like every command's, so scripts may pass it: an operation is always printed as JSON. */
+    @Mixin Json json;
 
     @Override
     public Integer call() {

@@ -91,12 +91,16 @@ final class Terminal {
         return nextLine();
     }
 
-    /** Asks for a secret, without echo on a terminal. */
-    String askSecret(String prompt) {
+    /**
+     * Asks for a secret, without echo on a terminal. {@code instead} is how else to give it, such as
+     * {@code -W <password>}: the error says so when the input ends before an answer, as it does at once where there
+     * is no terminal and nothing is piped in (a CI job, say).
+     */
+    String askSecret(String prompt, String instead) {
         if (console != null) {
             char[] secret = console.readPassword("%s", prompt);
             if (secret == null) {
-                throw new CliException(ExitCode.USAGE, "no password given: the input ended");
+                throw new CliException(ExitCode.USAGE, "no answer: the input ended. Give it with " + instead + ".");
             }
             String value = new String(secret);
             Arrays.fill(secret, '\0');
@@ -109,7 +113,7 @@ final class Terminal {
             try {
                 err.print(prompt);
                 err.flush();
-                return nextLine();
+                return nextLine("no answer: the input ended. Give it with " + instead + ".");
             } finally {
                 echo(true);
                 Runtime.getRuntime().removeShutdownHook(restore);
@@ -117,7 +121,8 @@ final class Terminal {
             }
         }
         err.println(prompt);
-        return nextLine();
+        return nextLine("no answer: the input ended, and there is no terminal to ask on. Give it with " + instead
+                + ", or pipe it on stdin.");
     }
 
     /** Turns the echo of the terminal on stdin on or off; false when stdin is no terminal. */
@@ -137,21 +142,15 @@ final class Terminal {
         }
     }
 
-    /** Asks for a new secret twice, so a typing mistake does not become the password. */
-    String askNewSecret(String prompt) {
-        String first = askSecret(prompt);
-        String second = askSecret("Again, to confirm: ");
-        if (!first.equals(second)) {
-            throw new CliException(ExitCode.USAGE, "the two passwords do not match; nothing was changed");
-        }
-        return first;
+    private String nextLine() {
+        return nextLine("no answer: the input ended");
     }
 
-    private String nextLine() {
+    private String nextLine(String whenEnded) {
         try {
             String line = in.readLine();
             if (line == null) {
-                throw new CliException(ExitCode.USAGE, "no answer: the input ended");
+                throw new CliException(ExitCode.USAGE, whenEnded);
             }
             return line;
         } catch (IOException e) {

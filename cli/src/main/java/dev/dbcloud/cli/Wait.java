@@ -10,10 +10,13 @@ final class Wait {
             + " 'dbcloud operation <id>'.")
     boolean noWait;
 
-    /** With {@code --no-wait}, prints the operation's id and answers true: the command is done. */
-    boolean accepted(Terminal terminal, JsonNode operation) {
+    /**
+     * With {@code --no-wait}, prints the operation's id (with {@code --json}, the operation as {@link Json#operation}
+     * has it) and answers true: the command is done.
+     */
+    boolean accepted(Terminal terminal, JsonNode operation, Json json) {
         if (noWait) {
-            terminal.out().println(operation.path("id").asString());
+            json.print(terminal, Json.operation(operation), operation.path("id").asString());
         }
         return noWait;
     }

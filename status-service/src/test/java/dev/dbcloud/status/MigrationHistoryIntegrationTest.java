@@ -50,7 +50,7 @@ class MigrationHistoryIntegrationTest extends ReadModelIntegrationTest {
                         null)));
         JsonNode body = json.readTree(api.raw(migrationsPath(story.tenant(), "orders", "shop")).getBody());
         assertThat(body.propertyNames()).containsExactlyInAnyOrder(
-                "database", "currentVersion", "lastSucceededAt", "applied", "lastFailure", "restorePoints");
+                "database", "currentVersion", "lastSucceededAt", "applied", "next", "lastFailure", "restorePoints");
         assertThat(body.get("lastFailure").isNull()).isTrue();
         assertThat(body.get("applied").get(1).propertyNames()).containsExactlyInAnyOrder(
                 "version", "description", "checksum", "appliedAt", "durationMillis");

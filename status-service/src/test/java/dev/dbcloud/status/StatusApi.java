@@ -55,6 +55,10 @@ final class StatusApi {
     record DatabaseView(String name, String owner, String createdAt) {
     }
 
+    /** One page of a list. */
+    record PageView<T>(List<T> items, String next) {
+    }
+
     record MigrationsView(String database, String currentVersion, String lastSucceededAt, List<AppliedView> applied,
             MigrationFailureView lastFailure, List<HistoryRestorePointView> restorePoints) {
 
@@ -87,9 +91,17 @@ final class StatusApi {
         this.http = builder.baseUrl("http://localhost:" + port).build();
     }
 
+    /** The first page of the tenant's instances, which the tests keep smaller than a page. */
     List<InstanceView> instances(String tenant) {
-        return http.get().uri("/internal/tenants/{tenant}/instances", tenant)
-                .retrieve().body(new ParameterizedTypeReference<List<InstanceView>>() { });
+        PageView<InstanceView> page = instances(tenant, "");
+        assertThat(page.next()).as("the last page has no next").isNull();
+        return page.items();
+    }
+
+    /** A page of the tenant's instances; {@code query} is the query string (limit, cursor), or empty. */
+    PageView<InstanceView> instances(String tenant, String query) {
+        return http.get().uri("/internal/tenants/{tenant}/instances" + query, tenant)
+                .retrieve().body(new ParameterizedTypeReference<PageView<InstanceView>>() { });
     }
 
     Optional<InstanceView> instance(String tenant, String name) {
@@ -102,14 +114,28 @@ final class StatusApi {
 
     /** The current instance's operations; the test fails if there is no current instance of that name. */
     List<OperationView> operations(String tenant, String instanceName) {
-        return http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations", tenant, instanceName)
-                .retrieve().body(new ParameterizedTypeReference<List<OperationView>>() { });
+        PageView<OperationView> page = operations(tenant, instanceName, "");
+        assertThat(page.next()).as("the last page has no next").isNull();
+        return page.items();
+    }
+
+    /** A page of the current instance's operations; {@code query} is the query string (limit, cursor), or empty. */
+    PageView<OperationView> operations(String tenant, String instanceName, String query) {
+        return http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations" + query, tenant, instanceName)
+                .retrieve().body(new ParameterizedTypeReference<PageView<OperationView>>() { });
     }
 
     /** The current instance's databases; the test fails if there is no current instance of that name. */
     List<DatabaseView> databases(String tenant, String instanceName) {
-        return http.get().uri("/internal/tenants/{tenant}/instances/{name}/databases", tenant, instanceName)
-                .retrieve().body(new ParameterizedTypeReference<List<DatabaseView>>() { });
+        PageView<DatabaseView> page = databases(tenant, instanceName, "");
+        assertThat(page.next()).as("the last page has no next").isNull();
+        return page.items();
+    }
+
+    /** A page of the current instance's databases; {@code query} is the query string (limit, cursor), or empty. */
+    PageView<DatabaseView> databases(String tenant, String instanceName, String query) {
+        return http.get().uri("/internal/tenants/{tenant}/instances/{name}/databases" + query, tenant, instanceName)
+                .retrieve().body(new ParameterizedTypeReference<PageView<DatabaseView>>() { });
     }
 
     /** A database's migration history, or empty on 404 (no current instance of that name, or no such database). */

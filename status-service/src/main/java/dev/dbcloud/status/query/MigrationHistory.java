@@ -11,13 +11,14 @@ import java.util.UUID;
  *
  * @param currentVersion the schema version the latest report gave; null if none did or it has no version
  * @param lastSucceededAt when the latest success happened; null if none did
- * @param applied the applied migrations the latest report gave, oldest first; empty if none did
+ * @param applied a page of the applied migrations the latest report gave, oldest first; empty if none did
+ * @param next the {@code cursor} of the next page of {@code applied}; null on the last page
  * @param lastFailure the latest failure; null if none failed
  * @param restorePoints the restore points made before the runs on the database, newest first: a restore to one
  *     brings back the instance as it was before that run
  */
 record MigrationHistory(String database, String currentVersion, Instant lastSucceededAt, List<Applied> applied,
-        Failure lastFailure, List<RestorePoint> restorePoints) {
+        String next, Failure lastFailure, List<RestorePoint> restorePoints) {
 
     /**
      * One applied migration, as Flyway's schema history recorded it.

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,14 +40,18 @@ class ReadModel {
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
-    /** The tenant's instances that are not destroyed, by name. */
-    List<Instance> instances(String tenant) {
-        return jdbc.sql("SELECT " + INSTANCE_COLUMNS + """
-                         FROM instances WHERE tenant = :tenant AND status <> 'DESTROYED' ORDER BY name
-                        """)
+    /** A page of the tenant's instances that are not destroyed, by name (unique among them); the cursor is the name. */
+    Page<Instance> instances(String tenant, PageRequest page) {
+        List<Instance> rows = jdbc.sql("SELECT " + INSTANCE_COLUMNS
+                        + " FROM instances WHERE tenant = :tenant AND status <> 'DESTROYED'"
+                        + (page.isFirst() ? "" : " AND name > :after")
+                        + " ORDER BY name LIMIT :rows")
                 .param("tenant", tenant)
+                .params(page.isFirst() ? Map.of() : Map.of("after", page.text(0)))
+                .param("rows", page.rowsToRead())
                 .query(ReadModel::instance)
                 .list();
+        return Page.of(rows, page, instance -> PageRequest.cursor(instance.name()));
     }
 
     /** The tenant's current instance of that name: the one not destroyed. */
@@ -69,45 +74,54 @@ class ReadModel {
     }
 
     /**
-     * The operations on the tenant's current instance of that name, newest first: those requested since it was
-     * provisioned (or linked), which leaves out those of earlier, destroyed instances that had the same name.
+     * A page of the operations on the tenant's current instance of that name, newest first (by request time, then
+     * id, which never change): those requested since it was provisioned (or linked), which leaves out those of
+     * earlier, destroyed instances that had the same name. The cursor is the creation time and id.
      *
      * @return empty when there is no current instance of that name
      */
-    Optional<List<Operation>> operations(String tenant, String instanceName) {
-        return current(tenant, instanceName).map(incarnation -> jdbc.sql("SELECT " + OPERATION_COLUMNS + """
-                         FROM operations WHERE tenant = :tenant AND instance_name = :name AND created_at >= :since
-                         ORDER BY created_at DESC, updated_at DESC, id
-                        """)
+    Optional<Page<Operation>> operations(String tenant, String instanceName, PageRequest page) {
+        return current(tenant, instanceName).map(incarnation -> Page.of(jdbc.sql("SELECT " + OPERATION_COLUMNS
+                        + " FROM operations WHERE tenant = :tenant AND instance_name = :name AND created_at >= :since"
+                        + (page.isFirst() ? "" : " AND (created_at, id) < (:afterTime, :afterId)")
+                        + " ORDER BY created_at DESC, id DESC LIMIT :rows")
                 .param("tenant", tenant)
                 .param("name", instanceName)
                 .param("since", incarnation.createdAt())
+                .params(page.isFirst() ? Map.of()
+                        : Map.of("afterTime", page.time(0), "afterId", page.uuid(1)))
+                .param("rows", page.rowsToRead())
                 .query(ReadModel::operation)
-                .list());
+                .list(), page, operation -> PageRequest.cursor(operation.createdAt(), operation.id())));
     }
 
     /**
-     * The application databases of the tenant's current instance of that name, by name.
+     * A page of the application databases of the tenant's current instance of that name, by name (unique on an
+     * instance); the cursor is the name.
      *
      * @return empty when there is no current instance of that name
      */
-    Optional<List<AppDatabase>> databases(String tenant, String instanceName) {
-        return current(tenant, instanceName).map(incarnation -> jdbc.sql("""
-                        SELECT name, owner, created_at FROM databases WHERE instance_id = :id ORDER BY name
-                        """)
+    Optional<Page<AppDatabase>> databases(String tenant, String instanceName, PageRequest page) {
+        return current(tenant, instanceName).map(incarnation -> Page.of(jdbc.sql(
+                        "SELECT name, owner, created_at FROM databases WHERE instance_id = :id"
+                        + (page.isFirst() ? "" : " AND name > :after")
+                        + " ORDER BY name LIMIT :rows")
                 .param("id", incarnation.id())
+                .params(page.isFirst() ? Map.of() : Map.of("after", page.text(0)))
+                .param("rows", page.rowsToRead())
                 .query((row, number) -> new AppDatabase(
                         row.getString("name"), row.getString("owner"), instant(row, "created_at")))
-                .list());
+                .list(), page, database -> PageRequest.cursor(database.name())));
     }
 
     /**
-     * What is known of one database's migrations on an incarnation of an instance.
+     * What is known of one database's migrations on an incarnation of an instance, with one page of its applied
+     * migrations (oldest first; the cursor is the last one's place in the history).
      *
      * @return empty when nothing is known of that database there: it was neither shown to exist, nor migrated, nor
      *     did a migration of it fail
      */
-    Optional<MigrationHistory> migrations(Incarnation instance, String database) {
+    Optional<MigrationHistory> migrations(Incarnation instance, String database, PageRequest page) {
         return snapshot.execute(status -> {
             Optional<MigrationHistory.Failure> lastFailure = lastMigrationFailure(instance, database);
             Optional<LatestReport> latestReport = jdbc.sql("""
@@ -122,10 +136,13 @@ class ReadModel {
             if (latestReport.isEmpty() && lastFailure.isEmpty() && !databaseExists(instance, database)) {
                 return Optional.empty();
             }
+            Page<OrderedMigration> applied = latestReport.isPresent()
+                    ? appliedMigrations(instance, database, page) : new Page<>(List.of(), null);
             return Optional.of(new MigrationHistory(database,
                     latestReport.map(LatestReport::currentVersion).orElse(null),
                     latestReport.map(LatestReport::succeededAt).orElse(null),
-                    latestReport.isPresent() ? appliedMigrations(instance, database) : List.of(),
+                    applied.items().stream().map(OrderedMigration::migration).toList(),
+                    applied.next(),
                     lastFailure.orElse(null),
                     restorePoints(instance, database)));
         });
@@ -175,20 +192,22 @@ class ReadModel {
         }));
     }
 
-    private List<MigrationHistory.Applied> appliedMigrations(Incarnation instance, String database) {
-        return jdbc.sql("""
-                        SELECT version, description, checksum, applied_at, duration_millis FROM applied_migrations
-                         WHERE instance_id = :id AND database = :database ORDER BY ordinal
-                        """)
+    private Page<OrderedMigration> appliedMigrations(Incarnation instance, String database, PageRequest page) {
+        return Page.of(jdbc.sql("SELECT ordinal, version, description, checksum, applied_at, duration_millis"
+                        + " FROM applied_migrations WHERE instance_id = :id AND database = :database"
+                        + (page.isFirst() ? "" : " AND ordinal > :after")
+                        + " ORDER BY ordinal LIMIT :rows")
                 .param("id", instance.id())
                 .param("database", database)
-                .query((row, number) -> new MigrationHistory.Applied(
+                .params(page.isFirst() ? Map.of() : Map.of("after", page.number(0)))
+                .param("rows", page.rowsToRead())
+                .query((row, number) -> new OrderedMigration(row.getLong("ordinal"), new MigrationHistory.Applied(
                         row.getString("version"),
                         row.getString("description"),
                         row.getObject("checksum", Integer.class),
                         instant(row, "applied_at"),
-                        row.getLong("duration_millis")))
-                .list();
+                        row.getLong("duration_millis"))))
+                .list(), page, applied -> PageRequest.cursor(applied.ordinal()));
     }
 
     private Optional<MigrationHistory.Failure> lastMigrationFailure(Incarnation instance, String database) {
@@ -266,6 +285,10 @@ class ReadModel {
     private static Instant nullableInstant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    /** An applied migration and its place in the history, which pages of the history are read by. */
+    private record OrderedMigration(long ordinal, MigrationHistory.Applied migration) {
     }
 
     /** One instance's row, which its databases belong to, and since when it exists. */

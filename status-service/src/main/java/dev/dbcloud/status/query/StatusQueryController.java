@@ -1,6 +1,5 @@
 package dev.dbcloud.status.query;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -9,11 +8,14 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The internal query API that api-gateway calls; the gateway authenticates and passes the caller's tenant. What
  * belongs to another tenant, or does not exist, answers 404 as an RFC 9457 problem with a stable {@code code}.
+ * Lists answer one page ({@code {"items": [...], "next": cursor or null}}) of at most {@code limit} items after
+ * {@code cursor} ({@link PageRequest}).
  */
 @RestController
 @RequestMapping("/internal/tenants/{tenant}")
@@ -26,8 +28,9 @@ class StatusQueryController {
     }
 
     @GetMapping("/instances")
-    List<Instance> instances(@PathVariable String tenant) {
-        return readModel.instances(tenant);
+    Page<Instance> instances(@PathVariable String tenant, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor) {
+        return readModel.instances(tenant, PageRequest.of(limit, cursor, 1));
     }
 
     @GetMapping("/instances/{name}")
@@ -36,25 +39,31 @@ class StatusQueryController {
     }
 
     @GetMapping("/instances/{name}/operations")
-    List<Operation> operations(@PathVariable String tenant, @PathVariable String name) {
-        return found(readModel.operations(tenant, name), "instance_not_found", "No instance named " + name);
+    Page<Operation> operations(@PathVariable String tenant, @PathVariable String name,
+            @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor) {
+        return found(readModel.operations(tenant, name, PageRequest.of(limit, cursor, 2)), "instance_not_found",
+                "No instance named " + name);
     }
 
     @GetMapping("/instances/{name}/databases")
-    List<AppDatabase> databases(@PathVariable String tenant, @PathVariable String name) {
-        return found(readModel.databases(tenant, name), "instance_not_found", "No instance named " + name);
+    Page<AppDatabase> databases(@PathVariable String tenant, @PathVariable String name,
+            @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor) {
+        return found(readModel.databases(tenant, name, PageRequest.of(limit, cursor, 1)), "instance_not_found",
+                "No instance named " + name);
     }
 
     /**
      * 404 {@code instance_not_found} without a current instance of that name; 404 {@code database_not_found} when
-     * nothing is known of the database on it.
+     * nothing is known of the database on it. {@code limit} and {@code cursor} page its {@code applied} migrations.
      */
     @GetMapping("/instances/{name}/databases/{database}/migrations")
     MigrationHistory migrations(@PathVariable String tenant, @PathVariable String name,
-            @PathVariable String database) {
+            @PathVariable String database, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor) {
+        PageRequest page = PageRequest.of(limit, cursor, 1);
         ReadModel.Incarnation instance = found(readModel.current(tenant, name), "instance_not_found",
                 "No instance named " + name);
-        return found(readModel.migrations(instance, database), "database_not_found",
+        return found(readModel.migrations(instance, database, page), "database_not_found",
                 "No database named " + database + " on instance " + name);
     }
 

@@ -1,8 +1,11 @@
 package dev.dbcloud.messaging.outbox;
 
 import dev.dbcloud.common.serde.EventCodec;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.util.Arrays;
 import org.flywaydb.core.api.Location;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,18 +24,25 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties(OutboxProperties.class)
 public class OutboxAutoConfiguration {
 
-    /** Where the outbox table's migration lives; versions 0.x are reserved for it. */
+    /**
+     * Where the outbox table's migrations live; versions 0.x are reserved for them. A database whose service's own
+     * migrations (1 and up) already ran still gets a new 0.x migration: Flyway applies it out of order.
+     */
     static final String MIGRATIONS = "classpath:db/outbox";
 
     @Bean
     OutboxRelay outboxRelay(JdbcClient jdbc, PlatformTransactionManager transactionManager,
-            KafkaTemplate<Object, Object> kafka, OutboxProperties properties) {
-        return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), kafka, properties);
+            KafkaTemplate<Object, Object> kafka, OutboxProperties properties, ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator) {
+        return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), kafka, properties,
+                tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
     @Bean
-    Outbox outbox(JdbcClient jdbc, EventCodec codec, OutboxRelay relay) {
-        return new Outbox(jdbc, codec, relay);
+    Outbox outbox(JdbcClient jdbc, EventCodec codec, OutboxRelay relay, ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator) {
+        return new Outbox(jdbc, codec, relay, tracer.getIfAvailable(() -> Tracer.NOOP),
+                propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
     @Bean
@@ -42,6 +52,7 @@ public class OutboxAutoConfiguration {
             Location[] withOutbox = Arrays.copyOf(locations, locations.length + 1);
             withOutbox[locations.length] = new Location(MIGRATIONS);
             configuration.locations(withOutbox);
+            configuration.outOfOrder(true);
         };
     }
 }

@@ -1,6 +1,9 @@
 package dev.dbcloud.messaging.outbox;
 
 import dev.dbcloud.common.Topics;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,26 +24,36 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@code acks=all}, idempotent producer). Runs on one thread per service instance; a transaction-scoped
  * advisory lock keeps a single relay active per database so records of one instance never overtake each
  * other. While Kafka is unreachable it retries with a bounded back-off: commands wait, none is lost.
+ *
+ * <p>Each record is sent in a span that continues the trace its row was written in ({@link Outbox}); the
+ * {@link KafkaTemplate}'s observation ({@code spring.kafka.template.observation-enabled}) then writes that trace's
+ * {@code traceparent} header on the record, so the listener that consumes it joins the same trace.
  */
 public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final long ADVISORY_LOCK_KEY = 0x6462636c6f7564L; // "dbcloud"
+    /** The W3C Trace Context header, as a row keeps it and as Kafka records carry it. */
+    static final String TRACEPARENT = "traceparent";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final KafkaTemplate<Object, Object> kafka;
     private final OutboxProperties properties;
+    private final Tracer tracer;
+    private final Propagator propagator;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
 
     OutboxRelay(JdbcClient jdbc, TransactionTemplate transactions, KafkaTemplate<Object, Object> kafka,
-            OutboxProperties properties) {
+            OutboxProperties properties, Tracer tracer, Propagator propagator) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.kafka = kafka;
         this.properties = properties;
+        this.tracer = tracer;
+        this.propagator = propagator;
     }
 
     /** Asks the relay to publish now rather than at its next poll. */
@@ -105,7 +118,7 @@ public class OutboxRelay implements SmartLifecycle {
                 return 0;
             }
             List<OutboxRow> rows = jdbc.sql(
-                            "SELECT id, topic, record_key, event_type, payload FROM outbox ORDER BY id LIMIT ?")
+                            "SELECT id, topic, record_key, event_type, payload, traceparent FROM outbox ORDER BY id LIMIT ?")
                     .param(properties.batchSize())
                     .query(OutboxRow.class)
                     .list();
@@ -117,7 +130,7 @@ public class OutboxRelay implements SmartLifecycle {
                 ProducerRecord<Object, Object> record =
                         new ProducerRecord<>(row.topic(), null, row.recordKey(), row.payload());
                 record.headers().add(Topics.EVENT_TYPE_HEADER, row.eventType().getBytes(StandardCharsets.UTF_8));
-                acks.add(kafka.send(record));
+                acks.add(sendInTraceOf(row, record));
             }
             try {
                 CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
@@ -136,6 +149,19 @@ public class OutboxRelay implements SmartLifecycle {
         return published == null ? 0 : published;
     }
 
+    /** Sends a record in a span that continues its row's trace, or starts a trace when the row has none. */
+    private CompletableFuture<?> sendInTraceOf(OutboxRow row, ProducerRecord<Object, Object> record) {
+        Span span = propagator.extract(row, (carrier, key) -> TRACEPARENT.equals(key) ? carrier.traceparent() : null)
+                .name("outbox publish")
+                .tag("messaging.destination.name", row.topic())
+                .start();
+        try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
+            return kafka.send(record);
+        } finally {
+            span.end();
+        }
+    }
+
     private void await(Duration timeout) {
         try {
             if (wakeUps.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -151,6 +177,7 @@ public class OutboxRelay implements SmartLifecycle {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    record OutboxRow(long id, String topic, String recordKey, String eventType, byte[] payload) {
+    /** A row to publish; {@code traceparent} is null for rows written outside any trace (or before tracing). */
+    record OutboxRow(long id, String topic, String recordKey, String eventType, byte[] payload, String traceparent) {
     }
 }

@@ -9,6 +9,9 @@ import dev.dbcloud.common.serde.EventCodec;
 import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.messaging.test.TestInfrastructure;
 import dev.dbcloud.messaging.test.TopicRecorder;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,18 +22,23 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 @SpringBootTest(classes = OutboxTestApplication.class)
+@ExtendWith(OutputCaptureExtension.class)
 class OutboxIntegrationTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
@@ -41,6 +49,8 @@ class OutboxIntegrationTest {
     @Autowired JdbcClient jdbc;
     @Autowired EventCodec codec;
     @Autowired OutboxTestApplication.FlakyConsumer consumer;
+    @Autowired ObservationRegistry observations;
+    @Autowired Tracer tracer;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -80,6 +90,42 @@ class OutboxIntegrationTest {
         assertThat(new String(ofTenant(tenant).get(0).headers().lastHeader(Topics.EVENT_TYPE_HEADER).value(),
                 StandardCharsets.UTF_8)).isEqualTo("InstanceDestroyed");
         await().atMost(BOUND).until(() -> jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single() == 0);
+    }
+
+    @Test
+    void publishesAnEventInTheTraceItWasWrittenInAndItsListenerContinuesIt(CapturedOutput output) {
+        // As a request to the gateway does: the row is written inside an observed span, published later by the relay.
+        String tenant = "t" + UUID.randomUUID();
+        String traceId = Observation.createNotStarted("test.request", observations).observe(() -> {
+            transactions.executeWithoutResult(status -> outbox.append(Topics.INSTANCE_EVENTS, destroyed(tenant, "traced")));
+            return tracer.currentSpan().context().traceId();
+        });
+        assertThat(traceId).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
+
+        await().atMost(BOUND).until(() -> ofTenant(tenant).size() == 1);
+        Header traceparent = ofTenant(tenant).get(0).headers().lastHeader("traceparent");
+        assertThat(traceparent).as("traceparent header").isNotNull();
+        // version-traceid-parentid-flags: the parent is the relay's send, a span of its own in the same trace; the
+        // flags say the trace is sampled (bit 0), so the services that continue it record it too.
+        String[] fields = new String(traceparent.value(), StandardCharsets.UTF_8).split("-");
+        assertThat(fields).hasSize(4);
+        assertThat(fields[1]).isEqualTo(traceId);
+        assertThat(fields[2]).matches("[0-9a-f]{16}");
+        assertThat(Integer.parseInt(fields[3], 16) & 1).as("sampled flag").isEqualTo(1);
+
+        await().atMost(BOUND).until(() -> consumer.traceIds.containsKey("traced"));
+        assertThat(consumer.traceIds.get("traced")).isEqualTo(traceId);
+        assertThat(output.getOut().lines().filter(line -> line.contains("Handling InstanceDestroyed of traced")))
+                .singleElement().asString().contains(traceId);
+    }
+
+    @Test
+    void givesEveryRecordATraceEvenWhenItsRowWasWrittenOutsideOne() {
+        String tenant = "t" + UUID.randomUUID();
+        transactions.executeWithoutResult(status -> outbox.append(Topics.INSTANCE_EVENTS, destroyed(tenant, "untraced")));
+
+        await().atMost(BOUND).until(() -> ofTenant(tenant).size() == 1);
+        assertThat(ofTenant(tenant).get(0).headers().lastHeader("traceparent")).as("traceparent header").isNotNull();
     }
 
     private String operationId(ConsumerRecord<String, byte[]> record) {

@@ -20,6 +20,8 @@ public final class StatusStub {
 
     private final HttpServer server;
     private final Map<String, String> answers = new ConcurrentHashMap<>();
+    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final Map<String, String> queries = new ConcurrentHashMap<>();
 
     private StatusStub(HttpServer server) {
         this.server = server;
@@ -45,18 +47,34 @@ public final class StatusStub {
 
     /** From now on, a GET of {@code path} (such as {@code /internal/tenants/acme/operations/<id>}) answers {@code json}. */
     public void answer(String path, String json) {
+        answer(path, 200, json);
+    }
+
+    /** From now on, a GET of {@code path} answers {@code status} with {@code json} (a problem, for a 4xx or 5xx). */
+    public void answer(String path, int status, String json) {
+        statuses.put(path, status);
         answers.put(path, json);
+    }
+
+    /** The query string of the latest GET of {@code path}; empty when it had none or there was none. */
+    public String lastQuery(String path) {
+        return queries.getOrDefault(path, "");
     }
 
     private void answer(HttpExchange exchange) throws IOException {
         try {
-            String json = exchange.getRequestMethod().equals("GET") ? answers.get(exchange.getRequestURI().getPath()) : null;
+            String path = exchange.getRequestURI().getPath();
+            String json = exchange.getRequestMethod().equals("GET") ? answers.get(path) : null;
+            int status = json != null ? statuses.get(path) : 404;
+            if (exchange.getRequestURI().getRawQuery() != null) {
+                queries.put(path, exchange.getRequestURI().getRawQuery());
+            }
             byte[] body = (json != null ? json
                     : "{\"status\":404,\"title\":\"Not Found\",\"code\":\"instance_not_found\"}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type",
-                    json != null ? "application/json" : "application/problem+json");
-            exchange.sendResponseHeaders(json != null ? 200 : 404, body.length);
+                    status == 200 ? "application/json" : "application/problem+json");
+            exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
         } finally {
             exchange.close();

@@ -1,17 +1,21 @@
 package dev.dbcloud.gateway.access;
 
+import dev.dbcloud.gateway.paging.Cursor;
+import dev.dbcloud.gateway.paging.Page;
+import dev.dbcloud.gateway.paging.PageRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -66,13 +70,32 @@ public class ApiKeys {
         return new IssuedKey(stored.id(), stored.prefix(), stored.name(), key, stored.createdAt());
     }
 
-    /** The tenant's keys, newest first, revoked ones included; never the keys themselves. */
-    public List<StoredKey> list(String tenant) {
-        return jdbc.sql("SELECT id, prefix, name, created_at, revoked_at FROM api_keys WHERE tenant = ? "
-                        + "ORDER BY created_at DESC, id")
-                .param(tenant)
+    /**
+     * A page of the tenant's keys, newest first (by creation time, then id), revoked ones included; never the keys
+     * themselves. The cursor is the creation time and id.
+     */
+    public Page<StoredKey> list(String tenant, PageRequest page) {
+        List<StoredKey> rows = jdbc.sql("SELECT id, prefix, name, created_at, revoked_at FROM api_keys WHERE tenant = :tenant"
+                        + (page.isFirst() ? "" : " AND (created_at, id) < (:afterTime, :afterId)")
+                        + " ORDER BY created_at DESC, id DESC LIMIT :rows")
+                .param("tenant", tenant)
+                .params(page.isFirst() ? Map.of() : afterKey(page.after(2)))
+                .param("rows", page.rowsToRead())
                 .query(ApiKeys::stored)
                 .list();
+        return Page.of(rows, page, key -> Cursor.of(key.createdAt(), key.id()));
+    }
+
+    /** One of the tenant's keys, revoked or not; empty when the tenant has no key with that id. */
+    public Optional<StoredKey> find(String tenant, UUID id) {
+        return jdbc.sql("SELECT id, prefix, name, created_at, revoked_at FROM api_keys WHERE tenant = ? AND id = ?")
+                .params(tenant, id)
+                .query(ApiKeys::stored)
+                .optional();
+    }
+
+    private static Map<String, Object> afterKey(Cursor after) {
+        return Map.of("afterTime", after.time(0), "afterId", after.uuid(1));
     }
 
     /** Revokes one of the tenant's keys; answers false when the tenant has no such key. Revoking twice is a no-op. */

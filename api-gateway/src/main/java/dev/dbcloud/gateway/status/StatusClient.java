@@ -1,8 +1,15 @@
 package dev.dbcloud.gateway.status;
 
+import dev.dbcloud.common.rules.Rule;
+import dev.dbcloud.common.rules.Violation;
 import dev.dbcloud.gateway.GatewayProperties;
+import dev.dbcloud.gateway.paging.Page;
+import dev.dbcloud.gateway.paging.PageRequest;
+import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import dev.dbcloud.security.InternalAccessProperties;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +20,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
@@ -37,9 +45,10 @@ public class StatusClient {
         this.http = builder.baseUrl(properties.statusUrl().toString()).build();
     }
 
-    public List<InstanceView> instances(String tenant) {
-        return call(() -> http.get().uri("/internal/tenants/{tenant}/instances", tenant)
-                .retrieve().body(new ParameterizedTypeReference<List<InstanceView>>() { }));
+    /** A page of the tenant's instances, by name. */
+    public Page<InstanceView> instances(String tenant, PageRequest page) {
+        return call(() -> http.get().uri(paged("/internal/tenants/{tenant}/instances", page), tenant)
+                .retrieve().body(new ParameterizedTypeReference<Page<InstanceView>>() { }));
     }
 
     public Optional<InstanceView> instance(String tenant, String name) {
@@ -47,25 +56,32 @@ public class StatusClient {
                 .retrieve().body(InstanceView.class));
     }
 
-    /** The instance's application databases; empty when the tenant has no such instance. */
-    public Optional<List<DatabaseView>> databases(String tenant, String name) {
-        return optional(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}/databases", tenant, name)
-                .retrieve().body(new ParameterizedTypeReference<List<DatabaseView>>() { }));
-    }
-
-    /** The operations on the tenant's current instance of that name, newest first; empty when there is none. */
-    public Optional<List<OperationView>> operations(String tenant, String name) {
-        return optional(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}/operations", tenant, name)
-                .retrieve().body(new ParameterizedTypeReference<List<OperationView>>() { }));
+    /** A page of the instance's application databases, by name; empty when the tenant has no such instance. */
+    public Optional<Page<DatabaseView>> databases(String tenant, String name, PageRequest page) {
+        return optional(() -> http.get()
+                .uri(paged("/internal/tenants/{tenant}/instances/{name}/databases", page), tenant, name)
+                .retrieve().body(new ParameterizedTypeReference<Page<DatabaseView>>() { }));
     }
 
     /**
-     * A database's migration history as status-service serves it, passed through unchanged: status-service owns
-     * its shape. Empty when the tenant has no such instance or nothing is known of the database.
+     * A page of the operations on the tenant's current instance of that name, newest first; empty when there is
+     * none.
      */
-    public Optional<JsonNode> migrations(String tenant, String name, String database) {
+    public Optional<Page<OperationView>> operations(String tenant, String name, PageRequest page) {
         return optional(() -> http.get()
-                .uri("/internal/tenants/{tenant}/instances/{name}/databases/{database}/migrations", tenant, name, database)
+                .uri(paged("/internal/tenants/{tenant}/instances/{name}/operations", page), tenant, name)
+                .retrieve().body(new ParameterizedTypeReference<Page<OperationView>>() { }));
+    }
+
+    /**
+     * A database's migration history as status-service serves it, with one page of its {@code applied} migrations
+     * and their {@code next}, passed through unchanged: status-service owns its shape. Empty when the tenant has no
+     * such instance or nothing is known of the database.
+     */
+    public Optional<JsonNode> migrations(String tenant, String name, String database, PageRequest page) {
+        return optional(() -> http.get()
+                .uri(paged("/internal/tenants/{tenant}/instances/{name}/databases/{database}/migrations", page),
+                        tenant, name, database)
                 .retrieve().body(JsonNode.class));
     }
 
@@ -94,6 +110,15 @@ public class StatusClient {
                 .retrieve().body(OperationView.class));
     }
 
+    /**
+     * The URI template with the page's {@code limit} and {@code cursor}. The cursor is passed on as the client gave
+     * it (status-service made it and reads it); {@link PageRequest} let through base64url characters only, none of
+     * which a URI template or query string reads as anything but itself.
+     */
+    private static String paged(String path, PageRequest page) {
+        return path + "?limit=" + page.limit() + (page.isFirst() ? "" : "&cursor=" + page.cursor());
+    }
+
     private static <T> Optional<T> optional(java.util.function.Supplier<T> request) {
         try {
             return Optional.ofNullable(call(request));
@@ -108,8 +133,35 @@ public class StatusClient {
     private static <T> T call(java.util.function.Supplier<T> request) {
         try {
             return request.get();
-        } catch (ResourceAccessException e) {
+        } catch (ResourceAccessException | HttpServerErrorException e) {
+            // Not reached, or a fault of its own (its database does not answer, say): the caller may ask again.
             throw new StatusUnavailableException(e);
+        } catch (HttpClientErrorException.BadRequest e) {
+            throw refusal(e);
         }
+    }
+
+    /**
+     * status-service refuses a page it cannot read (a cursor that is not one of its own) with the rules broken, as
+     * the gateway words them; they become the gateway's own 400.
+     */
+    private static ValidationFailedException refusal(HttpClientErrorException.BadRequest e) {
+        JsonNode body = e.getResponseBodyAs(JsonNode.class);
+        List<Violation> violations = new ArrayList<>();
+        if (body != null) {
+            for (JsonNode error : body.path("errors")) {
+                Rule rule = Arrays.stream(Rule.values()).filter(r -> r.name().equals(error.path("rule").asString()))
+                        .findFirst().orElse(Rule.FORMAT);
+                String field = error.path("field").asString();
+                String message = error.path("message").asString();
+                // Worded "<field> <rule>", as the gateway words them too (ProblemResponses adds the field again).
+                violations.add(new Violation(field, rule,
+                        message.startsWith(field + " ") ? message.substring(field.length() + 1) : message));
+            }
+        }
+        if (violations.isEmpty()) {
+            throw new IllegalStateException("status-service refused a query without saying why", e);
+        }
+        return new ValidationFailedException(violations);
     }
 }

@@ -35,6 +35,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
 
+    /** status-service restarts, or its database comes back, within seconds. */
+    static final String STATUS_RETRY_AFTER_SECONDS = "2";
+
     @ExceptionHandler
     ProblemDetail invalid(ValidationFailedException e) {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The request breaks input rules.");
@@ -125,9 +128,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                         "The control plane's database does not answer right now; nothing was changed. Try again shortly."));
     }
 
+    /** status-service does not answer, or answers with a fault of its own: 503, with when to ask again. */
     @ExceptionHandler
-    ProblemDetail statusUnavailable(StatusUnavailableException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "STATUS_UNAVAILABLE", "Instance status cannot be read right now; try again.");
+    ResponseEntity<ProblemDetail> statusUnavailable(StatusUnavailableException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, STATUS_RETRY_AFTER_SECONDS)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "STATUS_UNAVAILABLE",
+                        "Instance status cannot be read right now; try again."));
     }
 
     /** One broken rule, as the {@code errors} entries of a validation problem show it. */

@@ -35,7 +35,7 @@ import org.springframework.web.util.pattern.PathPattern;
  * of key, and under every spelling of its path that a server might normalize differently from a security rule
  * (each letter percent-encoded, {@code ;x=1} on each segment, a trailing slash, a doubled slash, dot segments,
  * upper case), with every kind of key. No call reaches a handler, none answers 2xx, 3xx or 5xx, and no table of
- * the gateway changes.
+ * the gateway changes. The one exception is the API's description (GET of its canonical paths), open to anybody.
  */
 class NoPathAroundTheGateTest extends GatewayIntegrationTest {
 
@@ -83,8 +83,20 @@ class NoPathAroundTheGateTest extends GatewayIntegrationTest {
             boolean admin = endpoint.path().startsWith("/v1/admin/");
             // Outside /v1 (Spring Boot's /error, say) nothing is served to a direct request, whatever the key.
             boolean api = endpoint.path().startsWith("/v1/");
+            // The API's description is open to anybody, with any key or none (ApiDocumentationTest); only its
+            // canonical path is: every other spelling is refused below, as any other path's.
+            boolean documentation = endpoint.method().equals("GET")
+                    && ApiSecurity.DOCUMENTATION_PATHS.contains(endpoint.pattern());
             // The canonical path, with every key that must not open it.
             for (String key : new String[] {null, revokedKey, "dbc_" + "x".repeat(43), admin ? KEY : ADMIN_KEY}) {
+                if (documentation) {
+                    int status = call(endpoint.method(), endpoint.path(), key, "documentation").statusCode();
+                    calls++;
+                    if (status != 200 && status != 302) {
+                        wrong.add(endpoint + " with " + describe(key) + " -> " + status);
+                    }
+                    continue;
+                }
                 HttpResponse<String> response = call(endpoint.method(), endpoint.path(), key, probe);
                 calls++;
                 int expected = !api ? 404 : key == null || !key.equals(admin ? KEY : ADMIN_KEY) ? 401 : 403;

@@ -36,7 +36,10 @@ class TenancyTest extends GatewayIntegrationTest {
 
         String stored = jdbc.sql("SELECT string_agg(k::text, ' ') FROM api_keys k").query(String.class).single();
         assertThat(stored).as("only the hash and the prefix are kept").doesNotContain(key).contains(key.substring(0, 12));
-        assertThat(sendWith(ADMIN_KEY, "GET", "/v1/admin/tenants", null).body()).contains("\"name\":\"" + tenant + "\"");
+        HttpResponse<String> read = sendWith(ADMIN_KEY, "GET", created.headers().firstValue("Location").orElseThrow(), null);
+        assertThat(read.statusCode()).as("the tenant at its Location").isEqualTo(200);
+        assertThat(JSON.readTree(read.body()).path("name").asString()).isEqualTo(tenant);
+        assertThat(JSON.readTree(read.body()).path("activeKeys").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -107,7 +110,7 @@ class TenancyTest extends GatewayIntegrationTest {
     void aTenantCannotRevokeOrSeeAnotherTenantsKeys() throws Exception {
         String mine = createTenant(uniqueTenant());
         String theirs = createTenant(uniqueTenant());
-        String theirId = JSON.readTree(sendWith(theirs, "GET", "/v1/keys", null).body()).get(0).path("id").asString();
+        String theirId = JSON.readTree(sendWith(theirs, "GET", "/v1/keys", null).body()).path("items").get(0).path("id").asString();
 
         assertThat(sendWith(mine, "GET", "/v1/keys", null).body()).doesNotContain(theirId);
         assertThat(sendWith(mine, "DELETE", "/v1/keys/" + theirId, null).statusCode()).isEqualTo(404);
@@ -119,7 +122,7 @@ class TenancyTest extends GatewayIntegrationTest {
     void theAdminIssuesANewKeyForATenantThatLostItsKeys() throws Exception {
         String tenant = uniqueTenant();
         String first = createTenant(tenant);
-        String id = JSON.readTree(sendWith(first, "GET", "/v1/keys", null).body()).get(0).path("id").asString();
+        String id = JSON.readTree(sendWith(first, "GET", "/v1/keys", null).body()).path("items").get(0).path("id").asString();
         sendWith(first, "DELETE", "/v1/keys/" + id, null);
 
         HttpResponse<String> issued = sendWith(ADMIN_KEY, "POST", "/v1/admin/tenants/" + tenant + "/keys",

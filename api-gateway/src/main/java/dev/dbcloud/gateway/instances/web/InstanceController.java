@@ -9,6 +9,8 @@ import dev.dbcloud.gateway.instances.MigrateRequest;
 import dev.dbcloud.gateway.instances.ProvisionInstanceRequest;
 import dev.dbcloud.gateway.instances.ResetPasswordRequest;
 import dev.dbcloud.gateway.instances.RestoreRequest;
+import dev.dbcloud.gateway.paging.Page;
+import dev.dbcloud.gateway.paging.PageRequest;
 import dev.dbcloud.gateway.status.DatabaseView;
 import dev.dbcloud.gateway.status.InstanceView;
 import dev.dbcloud.gateway.status.OperationView;
@@ -16,7 +18,7 @@ import dev.dbcloud.gateway.status.StatusClient;
 import dev.dbcloud.gateway.refusals.ConflictException;
 import dev.dbcloud.gateway.refusals.NotFoundException;
 import dev.dbcloud.gateway.refusals.ValidationFailedException;
-import java.util.List;
+import dev.dbcloud.gateway.web.Refusal;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,6 +42,7 @@ class InstanceController {
     }
 
     @PostMapping("/v1/instances")
+    @Refusal(status = 409, codes = "INSTANCE_NAME_TAKEN")
     ResponseEntity<OperationView> provision(Caller caller,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody ProvisionInstanceRequest request) {
@@ -47,17 +50,22 @@ class InstanceController {
     }
 
     @GetMapping("/v1/instances")
-    List<InstanceView> instances(Caller caller) {
-        return status.instances(caller.tenant());
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
+    Page<InstanceView> instances(Caller caller, @RequestParam(defaultValue = PageRequest.DEFAULT_LIMIT_PARAMETER) int limit,
+            @RequestParam(required = false) String cursor) {
+        return status.instances(caller.tenant(), new PageRequest(limit, cursor));
     }
 
     @GetMapping("/v1/instances/{name}")
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
     InstanceView instance(Caller caller, @PathVariable String name) {
         return status.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
     }
 
     /** Where to connect, as the instance's admin user; the password is never part of it. */
     @GetMapping("/v1/instances/{name}/url")
+    @Refusal(status = 409, codes = "INSTANCE_NOT_READY")
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
     ConnectionUrl url(Caller caller, @PathVariable String name,
             @RequestParam(defaultValue = "postgres") String database) {
         var violations = InstanceRules.databaseName("database", database);
@@ -73,6 +81,7 @@ class InstanceController {
     }
 
     @PostMapping("/v1/instances/{name}/password")
+    @Refusal(status = 409, codes = {"INSTANCE_IS_LINKED", "INSTANCE_DESTROYING"})
     ResponseEntity<OperationView> resetPassword(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody ResetPasswordRequest request) {
@@ -81,6 +90,7 @@ class InstanceController {
 
     /** Stops the instance's server; its data stays, and nothing starts it again until a start. */
     @PostMapping("/v1/instances/{name}/stop")
+    @Refusal(status = 409, codes = {"INSTANCE_IS_LINKED", "INSTANCE_DESTROYING"})
     ResponseEntity<OperationView> stop(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
         return Accepted.of(commands.stop(caller.instance(name), idempotencyKey));
@@ -88,18 +98,21 @@ class InstanceController {
 
     /** Starts the instance's server; when another program holds its port, it moves to a free one. */
     @PostMapping("/v1/instances/{name}/start")
+    @Refusal(status = 409, codes = {"INSTANCE_IS_LINKED", "INSTANCE_DESTROYING"})
     ResponseEntity<OperationView> start(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
         return Accepted.of(commands.start(caller.instance(name), idempotencyKey));
     }
 
     @DeleteMapping("/v1/instances/{name}")
+    @Refusal(status = 409, codes = "INSTANCE_IS_LINKED")
     ResponseEntity<OperationView> destroy(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
         return Accepted.of(commands.destroy(caller.instance(name), idempotencyKey));
     }
 
     @PostMapping("/v1/instances/{name}/databases")
+    @Refusal(status = 409, codes = "INSTANCE_DESTROYING")
     ResponseEntity<OperationView> createDatabase(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody CreateDatabaseRequest request) {
@@ -107,25 +120,36 @@ class InstanceController {
     }
 
     @GetMapping("/v1/instances/{name}/databases")
-    List<DatabaseView> databases(Caller caller, @PathVariable String name) {
-        return status.databases(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
+    Page<DatabaseView> databases(Caller caller, @PathVariable String name, @RequestParam(defaultValue = PageRequest.DEFAULT_LIMIT_PARAMETER) int limit,
+            @RequestParam(required = false) String cursor) {
+        return status.databases(caller.tenant(), name, new PageRequest(limit, cursor))
+                .orElseThrow(() -> noInstance(name));
     }
 
     @PostMapping("/v1/instances/{name}/migrations")
+    @Refusal(status = 409, codes = "INSTANCE_DESTROYING")
+    @Refusal(status = 413, codes = "MIGRATIONS_TOO_LARGE")
     ResponseEntity<OperationView> migrate(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody MigrateRequest request) {
         return Accepted.of(commands.migrate(caller.instance(name), idempotencyKey, request));
     }
 
-    /** The migrations applied to one of the instance's databases, and its last failed migration. */
+    /**
+     * The migrations applied to one of the instance's databases, and its last failed migration. The history is one
+     * object; {@code limit} and {@code cursor} page its {@code applied} list, whose {@code next} it carries.
+     */
     @GetMapping("/v1/instances/{name}/databases/{database}/migrations")
-    JsonNode migrations(Caller caller, @PathVariable String name, @PathVariable String database) {
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
+    JsonNode migrations(Caller caller, @PathVariable String name, @PathVariable String database,
+            @RequestParam(defaultValue = PageRequest.DEFAULT_LIMIT_PARAMETER) int limit,
+            @RequestParam(required = false) String cursor) {
         var violations = InstanceRules.databaseName("database", database);
         if (!violations.isEmpty()) {
             throw new ValidationFailedException(violations);
         }
-        return status.migrations(caller.tenant(), name, database)
+        return status.migrations(caller.tenant(), name, database, new PageRequest(limit, cursor))
                 .orElseThrow(() -> new NotFoundException("No database " + database + " known on instance " + name + "."));
     }
 
@@ -134,12 +158,15 @@ class InstanceController {
      * instance has none.
      */
     @GetMapping("/v1/instances/{name}/backups")
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
     JsonNode backups(Caller caller, @PathVariable String name) {
         return status.backups(caller.tenant(), name).orElseThrow(() -> noInstance(name));
     }
 
     /** Restores the instance's backups into a new instance, {@code targetName}; the instance itself is left alone. */
     @PostMapping("/v1/instances/{name}/restore")
+    @Refusal(status = 409, codes = {"INSTANCE_IS_LINKED", "NO_BACKUPS", "INSTANCE_NAME_TAKEN", "INSTANCE_DESTROYING"})
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
     ResponseEntity<OperationView> restore(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody RestoreRequest request) {
@@ -147,8 +174,11 @@ class InstanceController {
     }
 
     @GetMapping("/v1/instances/{name}/operations")
-    List<OperationView> operations(Caller caller, @PathVariable String name) {
-        return status.operations(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
+    Page<OperationView> operations(Caller caller, @PathVariable String name, @RequestParam(defaultValue = PageRequest.DEFAULT_LIMIT_PARAMETER) int limit,
+            @RequestParam(required = false) String cursor) {
+        return status.operations(caller.tenant(), name, new PageRequest(limit, cursor))
+                .orElseThrow(() -> noInstance(name));
     }
 
     private static NotFoundException noInstance(String name) {

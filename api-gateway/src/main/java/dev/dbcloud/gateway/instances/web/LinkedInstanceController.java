@@ -5,6 +5,7 @@ import dev.dbcloud.gateway.idempotency.IdempotentRequests;
 import dev.dbcloud.gateway.instances.InstanceCommands;
 import dev.dbcloud.gateway.instances.LinkInstanceRequest;
 import dev.dbcloud.gateway.status.OperationView;
+import dev.dbcloud.gateway.web.Refusal;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,6 +25,7 @@ class LinkedInstanceController {
     }
 
     @PostMapping("/v1/linked-instances")
+    @Refusal(status = 409, codes = "INSTANCE_NAME_TAKEN")
     ResponseEntity<OperationView> link(Caller caller,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey,
             @RequestBody LinkInstanceRequest request) {
@@ -31,6 +33,7 @@ class LinkedInstanceController {
     }
 
     @DeleteMapping("/v1/linked-instances/{name}")
+    @Refusal(status = 409, codes = "INSTANCE_NOT_LINKED")
     ResponseEntity<OperationView> unlink(Caller caller, @PathVariable String name,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String idempotencyKey) {
         return Accepted.of(commands.unlink(caller.instance(name), idempotencyKey));

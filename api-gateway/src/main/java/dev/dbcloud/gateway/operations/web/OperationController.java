@@ -6,6 +6,7 @@ import dev.dbcloud.gateway.operations.OperationWaits;
 import dev.dbcloud.gateway.operations.Operations;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.refusals.NotFoundException;
+import dev.dbcloud.gateway.web.Refusal;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,6 +33,8 @@ class OperationController {
     }
 
     @GetMapping("/v1/operations/{id}")
+    @Refusal(status = 429, codes = "TOO_MANY_WAITS")
+    @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
     DeferredResult<OperationView> operation(Caller caller, @PathVariable UUID id,
             @RequestParam(defaultValue = "0") int waitSeconds) {
         OperationView operation = operations.current(caller.tenant(), id)

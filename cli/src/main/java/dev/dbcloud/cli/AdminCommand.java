@@ -46,7 +46,7 @@ final class AdminCommand implements Callable<Integer> {
 
     @Command(name = "tenants", description = "List the tenants.")
     int tenants(@Mixin Json json) {
-        JsonNode tenants = root.adminGateway().get("/v1/admin/tenants");
+        JsonNode tenants = root.adminGateway().list("/v1/admin/tenants");
         if (json.enabled) {
             root.terminal().out().println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tenants));
             return ExitCode.OK;

@@ -61,7 +61,7 @@ final class DbCommand implements Callable<Integer> {
 
     @Command(name = "list", description = "List your instances.")
     int list(@Mixin Json json) {
-        JsonNode instances = root.gateway().get("/v1/instances");
+        JsonNode instances = root.gateway().list("/v1/instances");
         PrintWriter out = root.terminal().out();
         if (json.enabled) {
             out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
@@ -255,7 +255,7 @@ final class DbCommand implements Callable<Integer> {
     @Command(name = "databases", description = "List the application databases on an instance.")
     int databases(@Parameters(paramLabel = NAME, description = "The instance's name.") String name, @Mixin Json json) {
         Dbcloud.check(InstanceRules.instanceName("instance name", name));
-        JsonNode databases = root.gateway().get(instancePath(name) + "/databases");
+        JsonNode databases = root.gateway().list(instancePath(name) + "/databases");
         PrintWriter out = root.terminal().out();
         if (json.enabled) {
             out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(databases));

@@ -3,14 +3,17 @@ package dev.dbcloud.cli;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,6 +44,27 @@ final class Gateway {
 
     JsonNode get(String path) {
         return get(path, REQUEST_TIMEOUT);
+    }
+
+    /** Every item of a list ({@code {"items": [...], "next": cursor}}), following {@code next} page after page. */
+    ArrayNode list(String path) {
+        return list(path, "items");
+    }
+
+    /**
+     * Every element of a paged answer's {@code field} (a list's {@code items}, a migration history's
+     * {@code applied}), following {@code next} until it is null.
+     */
+    ArrayNode list(String path, String field) {
+        ArrayNode all = JSON.createArrayNode();
+        JsonNode page = get(path);
+        page.path(field).valueStream().forEach(all::add);
+        while (page.path("next").isString()) {
+            String cursor = URLEncoder.encode(page.path("next").asString(), StandardCharsets.UTF_8);
+            page = get(path + (path.contains("?") ? "&" : "?") + "cursor=" + cursor);
+            page.path(field).valueStream().forEach(all::add);
+        }
+        return all;
     }
 
     /** A GET that may be held by the server for up to {@code hold} (a long poll). */

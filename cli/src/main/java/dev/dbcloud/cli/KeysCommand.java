@@ -34,7 +34,7 @@ final class KeysCommand implements Callable<Integer> {
 
     @Command(name = "list", description = "List your keys: id, visible prefix, label; never the keys themselves.")
     int list(@Mixin Json json) {
-        JsonNode keys = root.gateway().get("/v1/keys");
+        JsonNode keys = root.gateway().list("/v1/keys");
         PrintWriter out = root.terminal().out();
         if (json.enabled) {
             out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(keys));

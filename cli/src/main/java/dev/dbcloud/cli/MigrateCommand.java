@@ -89,7 +89,7 @@ final class MigrateCommand implements Callable<Integer> {
                         ? "If no running workflow needs what it removes, run again with --allow-breaking-changes."
                         : null);
         JsonNode after = gateway.get(history);
-        List<String> fresh = after.path("applied").valueStream().map(m -> m.path("version").asString())
+        List<String> fresh = gateway.list(history, "applied").valueStream().map(m -> m.path("version").asString())
                 .filter(v -> !before.contains(v)).toList();
         String current = after.path("currentVersion").asString("none");
         // The restore point made before the run: the one-command undo, into a new instance.
@@ -114,7 +114,7 @@ final class MigrateCommand implements Callable<Integer> {
     /** The versions applied so far; none when the database is not known yet. */
     private static Set<String> applied(Gateway gateway, String history) {
         try {
-            return gateway.get(history).path("applied").valueStream().map(m -> m.path("version").asString())
+            return gateway.list(history, "applied").valueStream().map(m -> m.path("version").asString())
                     .collect(Collectors.toSet());
         } catch (CliException e) {
             if (e.exitCode() == ExitCode.NOT_FOUND) {

@@ -59,7 +59,10 @@ final class StubControlPlane implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Answers every later {@code method path} (whatever its query) with {@code status} and the JSON {@code body}. */
+    /**
+     * Answers every later {@code method path} with {@code status} and the JSON {@code body}: whatever its query, unless
+     * {@code path} has one ({@code /v1/keys?cursor=abc}), which then only that query gets.
+     */
     StubControlPlane answer(String method, String path, int status, String body) {
         answers.put(method + " " + path, new Answer(status, body));
         return this;
@@ -80,7 +83,10 @@ final class StubControlPlane implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getQuery(),
                     Map.copyOf(exchange.getRequestHeaders()), body));
-            Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path, new Answer(404,
+            String query = exchange.getRequestURI().getRawQuery();
+            Answer answer = query != null && answers.containsKey(exchange.getRequestMethod() + " " + path + "?" + query)
+                    ? answers.get(exchange.getRequestMethod() + " " + path + "?" + query)
+                    : answers.getOrDefault(exchange.getRequestMethod() + " " + path, new Answer(404,
                     "{\"status\":404,\"code\":\"NOT_SCRIPTED\",\"detail\":\"The stub has no answer for "
                             + exchange.getRequestMethod() + " " + path + ".\"}"));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

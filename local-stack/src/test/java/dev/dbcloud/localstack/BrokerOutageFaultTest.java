@@ -82,7 +82,22 @@ class BrokerOutageFaultTest {
         }
         // Accepted means committed: every command waits in the gateway's outbox while nothing can take it.
         assertThat(outboxRows()).isEqualTo(DURING);
+        // An orchestrator keeps the gateway in rotation (it still accepts), not the services that cannot take work.
+        String gateway = stack.actuatorUrls().get("api-gateway");
+        String provisioner = stack.actuatorUrls().get("provisioner-service");
+        assertThat(actuator(gateway + "/health/readiness").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> ready = actuator(provisioner + "/health/readiness");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(ready.body()).path("components").path("kafka").path("status").asText())
+                    .isEqualTo("DOWN");
+        });
+        var outbox = JSON.readTree(actuator(gateway + "/health").body()).path("components").path("outbox");
+        assertThat(outbox.path("status").asText()).isEqualTo("UP");
+        assertThat(outbox.path("details").path("backlog").asLong()).isEqualTo(DURING);
+        assertThat(actuator(gateway + "/prometheus").body()).containsPattern("(?m)^dbcloud_outbox_backlog\\{.*\\} " + DURING + "\\.0$");
         stack.startKafka();
+        await().atMost(Duration.ofSeconds(60)).until(() -> actuator(provisioner + "/health/readiness").statusCode() == 200);
 
         for (String operation : operations) {
             String outcome = send("GET", operation + "?waitSeconds=60").body();
@@ -92,7 +107,7 @@ class BrokerOutageFaultTest {
             assertThat(outcome).as(operation).contains("\"status\":\"SUCCEEDED\"");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> outboxRows() == 0);
-        var instances = JSON.readTree(send("GET", "/v1/instances").body());
+        var instances = JSON.readTree(send("GET", "/v1/instances").body()).path("items");
         assertThat(instances.size()).isEqualTo(DURING + 1);
         Set<Integer> ports = new HashSet<>();
         instances.forEach(instance -> ports.add(instance.path("port").asInt()));
@@ -150,6 +165,11 @@ class BrokerOutageFaultTest {
                         "{\"name\":\"" + name + "\",\"username\":\"alice\",\"password\":\"" + PASSWORD + "\"}",
                         StandardCharsets.UTF_8))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> actuator(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {

@@ -68,7 +68,7 @@ class TenantIsolationEndToEndTest {
             assertThat(answer.statusCode()).as("%s %s: %s", request[0], request[1], answer.body()).isEqualTo(404);
             assertThat(answer.body()).contains("\"code\":\"NOT_FOUND\"");
         }
-        assertThat(send(stranger, "GET", "/v1/instances", null).body()).isEqualTo("[]");
+        assertThat(send(stranger, "GET", "/v1/instances", null).body()).isEqualTo("{\"items\":[],\"next\":null}");
 
         JsonNode after = JSON.readTree(send(owner, "GET", "/v1/instances/" + name, null).body());
         assertThat(after).as("the owner's instance is untouched").isEqualTo(before);

@@ -64,7 +64,8 @@ public final class LocalStack implements AutoCloseable {
     private final Path home;
     private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
-    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    /** The running services, each with the thread group it runs in. */
+    private final Map<ConfigurableApplicationContext, ServiceThreads> services = new LinkedHashMap<>();
     private String gatewayUrl;
     private Credentials credentials;
     private String kafkaBootstrapServers;
@@ -208,9 +209,11 @@ public final class LocalStack implements AutoCloseable {
         properties.putAll(own);
         // As command-line arguments, these outrank each service's own configuration file.
         String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        ConfigurableApplicationContext context = service.registerShutdownHook(false).run(arguments);
-        started.push(context::close);
-        services.add(context);
+        ServiceThreads threads = new ServiceThreads(name);
+        ConfigurableApplicationContext context =
+                threads.call("start", () -> service.registerShutdownHook(false).run(arguments));
+        started.push(() -> threads.run("stop", context::close));
+        services.put(context, threads);
         managementPorts.put(name, context.getEnvironment().getRequiredProperty("local.management.port", Integer.class));
         int servicePort = ((WebServerApplicationContext) context).getWebServer().getPort();
         servicePorts.put(name, servicePort);
@@ -356,7 +359,7 @@ public final class LocalStack implements AutoCloseable {
     /** Every service stops consuming; each finishes the record in hand and leaves its consumer groups. */
     synchronized void stopConsumers() {
         List<KafkaListenerEndpointRegistry> registries = new ArrayList<>();
-        for (ConfigurableApplicationContext service : services) {
+        for (ConfigurableApplicationContext service : services.keySet()) {
             try {
                 registries.addAll(service.getBeansOfType(KafkaListenerEndpointRegistry.class).values());
             } catch (RuntimeException e) {
@@ -385,10 +388,10 @@ public final class LocalStack implements AutoCloseable {
 
     /** Every service consumes again, from its groups' committed offsets. */
     synchronized void startConsumers() {
-        for (ConfigurableApplicationContext service : services) {
-            service.getBeansOfType(KafkaListenerEndpointRegistry.class).values()
-                    .forEach(KafkaListenerEndpointRegistry::start);
-        }
+        // On the service's own threads, so the consumer threads they start are the service's too.
+        services.forEach((service, threads) -> threads.run("consumers", () -> service
+                .getBeansOfType(KafkaListenerEndpointRegistry.class).values()
+                .forEach(KafkaListenerEndpointRegistry::start)));
     }
 
     public static void main(String[] args) throws InterruptedException {

@@ -16,14 +16,17 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** The whole system on random ports, driven over HTTP, with the servers it runs checked over JDBC. */
-@ExtendWith(SharedLocalStack.class)
+@ExtendWith({SharedLocalStack.class, OutputCaptureExtension.class})
 class LocalStackEndToEndTest {
 
     private static final String PASSWORD = "e2e-S3cret-Passw0rd";
@@ -37,10 +40,19 @@ class LocalStackEndToEndTest {
     }
 
     @Test
-    void walksTheWholeLifecycleOfAnInstanceOverHttp() throws Exception {
+    void walksTheWholeLifecycleOfAnInstanceOverHttp(CapturedOutput output) throws Exception {
+        // The request continues a trace of the client's: the gateway, its outbox relay and the provisioner's
+        // listener all carry it on, so the provisioner's log line names it.
+        String traceId = UUID.randomUUID().toString().replace("-", "");
         assertThat(finished(send("POST", "/v1/instances",
-                "{\"name\":\"shop\",\"username\":\"shopadmin\",\"password\":\"" + PASSWORD + "\"}")))
+                "{\"name\":\"shop\",\"username\":\"shopadmin\",\"password\":\"" + PASSWORD + "\"}",
+                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")))
                 .contains("\"type\":\"PROVISION\"", "\"status\":\"SUCCEEDED\"");
+        // The four services log through one JVM: each line names the one that wrote it.
+        assertThat(output.getOut().lines().filter(line -> line.contains("Provisioned default/shop on port")))
+                .singleElement().asString()
+                .contains("[provisioner-service]")
+                .contains("[" + traceId + "-");
 
         HttpResponse<String> instance = send("GET", "/v1/instances/shop", null);
         assertThat(instance.statusCode()).isEqualTo(200);
@@ -186,11 +198,14 @@ class LocalStackEndToEndTest {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
                 .header("Authorization", "Bearer " + stack.credentials().apiKey())
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

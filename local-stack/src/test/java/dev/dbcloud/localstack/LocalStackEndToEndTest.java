@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,6 +104,74 @@ class LocalStackEndToEndTest {
                 .as("the name is free again").contains("\"status\":\"SUCCEEDED\"");
         int newPort = Integer.parseInt(field(send("GET", "/v1/instances/shop", null).body(), "port"));
         assertThat(currentUser(newPort, "postgres", PASSWORD)).isEqualTo("shopadmin");
+    }
+
+    @Test
+    void dashboardsReadOperationHistogramsHealthBuildDetailsAndTheFleetFromTheActuators() throws Exception {
+        assertThat(finished(send("POST", "/v1/instances",
+                "{\"name\":\"watched\",\"username\":\"watcher\",\"password\":\"" + PASSWORD + "\"}")))
+                .contains("\"status\":\"SUCCEEDED\"");
+        Map<String, String> actuators = stack.actuatorUrls();
+
+        // What a Prometheus scrape finds: p50/p99 of operations come from these buckets.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                actuator(actuators.get("status-service") + "/prometheus", null).body().lines()
+                        .filter(line -> line.startsWith("dbcloud_operation_duration_seconds_bucket{"))
+                        .filter(line -> line.contains("type=\"PROVISION\"") && line.contains("outcome=\"SUCCEEDED\"")))
+                .as("the PROVISION histogram's buckets").hasSizeGreaterThan(10)
+                .anySatisfy(line -> assertThat(line).contains("le=\"+Inf\"").doesNotEndWith(" 0.0")));
+        assertThat(actuator(actuators.get("status-service") + "/prometheus", null).body())
+                .contains("dbcloud_projection_lag_seconds_count", "dbcloud_instances{");
+        assertThat(actuator(actuators.get("provisioner-service") + "/prometheus", null).body())
+                .containsPattern("(?m)^dbcloud_driver_step_duration_seconds_bucket\\{.*step=\"initdb\"")
+                .contains("dbcloud_outbox_backlog");
+        assertThat(actuator(actuators.get("api-gateway") + "/prometheus", null).body())
+                .contains("dbcloud_outbox_oldest_age_seconds");
+        // Every series the Grafana dashboard in docs/ plots is one a service exports; dead letters are counted from
+        // the first one on (the messaging tests show that count).
+        StringBuilder scrapes = new StringBuilder();
+        for (String url : actuators.values()) {
+            scrapes.append(actuator(url + "/prometheus", null).body());
+        }
+        Matcher plotted = Pattern.compile("dbcloud_[a-z_]+").matcher(
+                Files.readString(Path.of("..", "docs", "grafana", "dbcloud-dashboard.json")));
+        int series = 0;
+        while (plotted.find()) {
+            series++;
+            if (!plotted.group().equals("dbcloud_dlt_records_total")) {
+                assertThat(scrapes).as("what the dashboard plots").contains(plotted.group());
+            }
+        }
+        assertThat(series).isGreaterThan(10);
+
+        for (Map.Entry<String, String> service : actuators.entrySet()) {
+            HttpResponse<String> ready = actuator(service.getValue() + "/health/readiness", null);
+            assertThat(ready.statusCode()).as(service.getKey()).isEqualTo(200);
+            assertThat(ready.body()).as(service.getKey()).contains("\"status\":\"UP\"", "\"db\"");
+            // The gateway stays ready without Kafka: its outbox keeps what it accepts until the broker is back.
+            assertThat(ready.body().contains("\"kafka\"")).as(service.getKey()).isEqualTo(!service.getKey().equals("api-gateway"));
+            assertThat(actuator(service.getValue() + "/health/liveness", null).statusCode()).isEqualTo(200);
+            HttpResponse<String> info = actuator(service.getValue() + "/info", null);
+            assertThat(info.body()).as(service.getKey())
+                    .contains("\"artifact\":\"" + service.getKey() + "\"", "\"git\"", "\"java\"");
+        }
+        assertThat(actuator(actuators.get("provisioner-service") + "/health/readiness", null).body())
+                .contains("\"driver\"", "\"freeBytes\"");
+        assertThat(actuator(actuators.get("api-gateway") + "/health", null).body()).contains("\"outbox\"", "\"backlog\"");
+
+        assertThat(actuator(actuators.get("status-service") + "/fleet", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> fleet = actuator(actuators.get("status-service") + "/fleet", stack.credentials().adminKey());
+        assertThat(fleet.statusCode()).isEqualTo(200);
+        assertThat(fleet.body()).contains("\"instances\"", "\"status\":\"AVAILABLE\"", "\"driver\":\"LOCAL\"",
+                "\"failuresLastHour\"", "\"oldestUnfinishedOperation\"");
+    }
+
+    private HttpResponse<String> actuator(String url, String adminKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (adminKey != null) {
+            request.header("Authorization", "Bearer " + adminKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.dbcloud.common.serde.AvroEventDeserializer;
 import dev.dbcloud.common.serde.AvroEventSerializer;
 import dev.dbcloud.common.serde.EventCodec;
 import dev.dbcloud.common.serde.UndecodableRecordException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
@@ -99,10 +102,27 @@ public class MessagingAutoConfiguration {
                 .build();
     }
 
+    /** Health {@code kafka}, which every service's readiness group includes. */
     @Bean
-    CommonErrorHandler dbcloudErrorHandler(KafkaTemplate<Object, Object> template, MessagingProperties properties) {
-        DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(template,
+    KafkaHealth kafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
+        return new KafkaHealth(kafkaAdmin, Duration.ofSeconds(3));
+    }
+
+    /**
+     * The one container error handler. Each record it gives up on counts in {@code dbcloud.dlt.records}, tagged with
+     * the topic it came from and the exception's class, before it is published to that topic's {@code -dlt}.
+     */
+    @Bean
+    CommonErrorHandler dbcloudErrorHandler(KafkaTemplate<Object, Object> template, MessagingProperties properties,
+            MeterRegistry meters) {
+        DeadLetterPublishingRecoverer publish = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+        ConsumerRecordRecoverer deadLetters = (record, exception) -> {
+            publish.accept(record, exception);
+            Throwable cause = exception.getCause() != null ? exception.getCause() : exception;
+            meters.counter("dbcloud.dlt.records", "topic", record.topic(), "exception", cause.getClass().getSimpleName())
+                    .increment();
+        };
         ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInterval().toMillis(), 2.0);
         backOff.setMaxInterval(properties.retryInterval().toMillis() * 5);
         backOff.setMaxAttempts(properties.retryAttempts());

@@ -3,6 +3,7 @@ package dev.dbcloud.messaging.outbox;
 import dev.dbcloud.common.serde.EventCodec;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import java.time.Clock;
 import java.util.Arrays;
 import org.flywaydb.core.api.Location;
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,6 +44,12 @@ public class OutboxAutoConfiguration {
             ObjectProvider<Propagator> propagator) {
         return new Outbox(jdbc, codec, relay, tracer.getIfAvailable(() -> Tracer.NOOP),
                 propagator.getIfAvailable(() -> Propagator.NOOP));
+    }
+
+    /** Health {@code outbox} and the backlog gauges. */
+    @Bean
+    OutboxBacklog outboxHealthIndicator(JdbcClient jdbc, OutboxProperties properties) {
+        return new OutboxBacklog(jdbc, properties.stuckAfter(), Clock.systemUTC());
     }
 
     @Bean

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize rows published per round trip
  * @param sendTimeout how long the relay waits for the broker to acknowledge a batch before it retries
  * @param maxBackOff the longest pause between attempts while Kafka is unreachable
+ * @param stuckAfter how old the oldest unpublished row may grow before the outbox's health reads DOWN
  */
 @ConfigurationProperties("dbcloud.outbox")
 public record OutboxProperties(
@@ -19,5 +20,6 @@ public record OutboxProperties(
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("200") int batchSize,
         @DefaultValue("30s") Duration sendTimeout,
-        @DefaultValue("5s") Duration maxBackOff) {
+        @DefaultValue("5s") Duration maxBackOff,
+        @DefaultValue("1m") Duration stuckAfter) {
 }

@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final long ADVISORY_LOCK_KEY = 0x6462636c6f7564L; // "dbcloud"
+    static final long ADVISORY_LOCK_KEY = 0x6462636c6f7564L; // "dbcloud"
     /** The W3C Trace Context header, as a row keeps it and as Kafka records carry it. */
     static final String TRACEPARENT = "traceparent";
 

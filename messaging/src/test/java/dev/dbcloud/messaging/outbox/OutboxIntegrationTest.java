@@ -12,7 +12,12 @@ import dev.dbcloud.messaging.test.TopicRecorder;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -49,6 +58,10 @@ class OutboxIntegrationTest {
     @Autowired JdbcClient jdbc;
     @Autowired EventCodec codec;
     @Autowired OutboxTestApplication.FlakyConsumer consumer;
+    @Autowired OutboxBacklog backlog;
+    @Autowired @Qualifier("kafkaHealthIndicator") HealthIndicator kafkaHealth;
+    @Autowired MeterRegistry meters;
+    @Autowired DataSource dataSource;
     @Autowired ObservationRegistry observations;
     @Autowired Tracer tracer;
 
@@ -169,6 +182,43 @@ class OutboxIntegrationTest {
 
         await().atMost(BOUND).until(() -> deadLetters(tenant + "/invalid") == 1);
         assertThat(consumer.attempts.stream().filter("invalid"::equals).count()).isEqualTo(before + 1);
+        assertThat(meters.get("dbcloud.dlt.records").tags("topic", Topics.INSTANCE_EVENTS,
+                "exception", "InvalidRecordException").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void reportsWhatTheRelayHasNotPublishedAndReadsDownOnceItGrowsOld() throws Exception {
+        String tenant = "t" + UUID.randomUUID();
+        try (Connection relayLock = dataSource.getConnection()) {
+            // While another session holds the relay's lock, no relay publishes: rows stay in the outbox.
+            relayLock.setAutoCommit(false);
+            try (Statement statement = relayLock.createStatement()) {
+                statement.execute("SELECT pg_advisory_xact_lock(" + OutboxRelay.ADVISORY_LOCK_KEY + ")");
+            }
+            transactions.executeWithoutResult(status -> outbox.append(Topics.INSTANCE_EVENTS, destroyed(tenant, "held")));
+
+            await().atMost(BOUND).until(() -> backlog.snapshot().rows() >= 1);
+            assertThat(meters.get("dbcloud.outbox.backlog").gauge().value()).isGreaterThanOrEqualTo(1);
+            assertThat(backlog.health(true).getStatus()).isEqualTo(Status.UP);
+            // Seen five minutes later, the same row is older than the one minute the outbox may lag.
+            OutboxBacklog later = new OutboxBacklog(jdbc, Duration.ofMinutes(1),
+                    Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5)));
+            Health stuck = later.health(true);
+            assertThat(stuck.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(stuck.getDetails()).containsKeys("backlog", "oldestAgeSeconds");
+            assertThat((Long) stuck.getDetails().get("oldestAgeSeconds")).isGreaterThanOrEqualTo(299);
+            relayLock.rollback();
+        }
+        await().atMost(BOUND).until(() -> ofTenant(tenant).size() == 1);
+        await().atMost(BOUND).until(() -> backlog.snapshot().rows() == 0);
+        assertThat(backlog.health(true).getDetails()).containsEntry("oldestAgeSeconds", 0L);
+    }
+
+    @Test
+    void kafkaHealthNamesTheCluster() {
+        Health health = kafkaHealth.health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails()).containsKey("clusterId").containsEntry("brokers", 1);
     }
 
     @Test

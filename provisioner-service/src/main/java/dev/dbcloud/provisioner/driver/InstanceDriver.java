@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -147,5 +148,15 @@ public interface InstanceDriver {
     default Restored restore(InstanceSpec source, InstanceSpec target, RecoveryTarget recoveryTarget) {
         throw new RestoreRefusedException(RestoreRefusedException.Reason.NO_BACKUPS,
                 kind() + " instances have no backups");
+    }
+
+    /**
+     * Whether the driver can take work now, for the provisioner's readiness: details a dashboard may show, never a
+     * secret or a path. The default has nothing to check (a linked server is checked when it is linked).
+     *
+     * @throws DriverException when it cannot; its message says why
+     */
+    default Map<String, Object> readiness() {
+        return Map.of();
     }
 }

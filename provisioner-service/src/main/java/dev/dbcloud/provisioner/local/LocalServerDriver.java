@@ -4,6 +4,7 @@ import dev.dbcloud.common.rules.InstanceRules;
 import dev.dbcloud.provisioner.driver.Backup;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.DriverKind;
+import dev.dbcloud.provisioner.driver.DriverSteps;
 import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
@@ -97,11 +98,14 @@ class LocalServerDriver implements InstanceDriver {
 
     private final ApplicationEventPublisher steps;
     private final LocalPorts ports;
+    private final DriverSteps timed;
 
-    LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps, LocalPorts ports) {
+    LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps, LocalPorts ports,
+            DriverSteps timed) {
         this.properties = properties;
         this.steps = steps;
         this.ports = ports;
+        this.timed = timed;
     }
 
     @Override
@@ -122,12 +126,12 @@ class LocalServerDriver implements InstanceDriver {
         if (!InstanceRules.username("adminUsername", spec.adminUsername()).isEmpty()) {
             throw new DriverException("invalid admin username");
         }
-        if (initialize(spec)) {
+        if (timed.time(DriverKind.LOCAL, "initdb", () -> initialize(spec))) {
             done(spec, Step.DATA_DIRECTORY_CREATED);
         }
         ensureRunning(spec);
         done(spec, Step.SERVER_STARTED);
-        createAdminRole(spec);
+        timed.time(DriverKind.LOCAL, "role", () -> createAdminRole(spec));
         done(spec, Step.ADMIN_ROLE_READY);
         return new Endpoint(properties.hostName(), spec.port());
     }
@@ -142,6 +146,24 @@ class LocalServerDriver implements InstanceDriver {
      * a control password in plaintext), half-initialized data directories, half-extracted binaries. Nothing else
      * uses them at start, before the first command.
      */
+    /** Ready when its PostgreSQL binaries are in place and its root takes new files; reports the root's free space. */
+    @Override
+    public Map<String, Object> readiness() {
+        // The first look extracts the binaries under the root, creating it.
+        if (!Files.isExecutable(Path.of(bin("pg_ctl")))) {
+            throw new DriverException("the PostgreSQL binaries are missing");
+        }
+        Path root = properties.root();
+        if (!Files.isDirectory(root) || !Files.isWritable(root)) {
+            throw new DriverException("the local driver's root directory is not writable");
+        }
+        try {
+            return Map.of("freeBytes", Files.getFileStore(root).getUsableSpace());
+        } catch (IOException e) {
+            throw new DriverException("cannot read the free space of the local driver's root: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void recoverAfterCrash() {
         // The supervisor starts (again): servers are this driver's to run until the next stopAll.
@@ -195,9 +217,9 @@ class LocalServerDriver implements InstanceDriver {
             if (before >= 0 && before != spec.port()) {
                 log.info("Moved the server in {} to port {}", spec.dataDirectory(), spec.port());
             }
-            Result started = exec(List.of(bin("pg_ctl"), "-D", spec.dataDirectory().toString(),
-                    "-l", spec.dataDirectory().resolve("server.log").toString(),
-                    "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"));
+            Result started = timed.time(DriverKind.LOCAL, "start", () -> exec(List.of(bin("pg_ctl"), "-D",
+                    spec.dataDirectory().toString(), "-l", spec.dataDirectory().resolve("server.log").toString(),
+                    "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start")));
             if (started.exitCode() != 0) {
                 // Another program may have bound the port between the check above and the server's bind.
                 if (!isRunning(spec.dataDirectory()) && !LocalPorts.isBindable(spec.port())) {
@@ -271,6 +293,10 @@ class LocalServerDriver implements InstanceDriver {
      */
     @Override
     public Backup takeBackup(InstanceSpec spec) {
+        return timed.time(DriverKind.LOCAL, "backup", () -> backUp(spec));
+    }
+
+    private Backup backUp(InstanceSpec spec) {
         Path data = spec.dataDirectory();
         synchronized (backupLock(data)) {
             if (!isRunning(data)) {
@@ -340,6 +366,10 @@ class LocalServerDriver implements InstanceDriver {
      */
     @Override
     public Restored restore(InstanceSpec source, InstanceSpec target, RecoveryTarget recoveryTarget) {
+        return timed.time(DriverKind.LOCAL, "restore", () -> restoreInto(source, target, recoveryTarget));
+    }
+
+    private Restored restoreInto(InstanceSpec source, InstanceSpec target, RecoveryTarget recoveryTarget) {
         Path data = target.dataDirectory();
         BackupStore from = store(source.dataDirectory());
         synchronized (backupLock(source.dataDirectory())) {

@@ -104,6 +104,11 @@ class DriverFaults {
             }
 
             @Override
+            public java.util.Map<String, Object> readiness() {
+                return local.readiness();
+            }
+
+            @Override
             public boolean keepsBackups() {
                 return local.keepsBackups();
             }

@@ -8,6 +8,7 @@ import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.ProvisionFailed;
 import dev.dbcloud.events.ProvisionFailureReason;
 import dev.dbcloud.events.ProvisionRequested;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,12 +16,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 class ProvisioningIntegrationTest extends AbstractProvisionerIntegrationTest {
 
     @Autowired InstanceSupervisor supervisor;
+    @Autowired MeterRegistry meters;
+    @Autowired @Qualifier("driverHealthIndicator") HealthIndicator driverHealth;
 
     @Test
     void provisionsAServerThatTheAdminUserLogsInToWithTheChosenPassword() throws SQLException {
@@ -40,6 +48,18 @@ class ProvisioningIntegrationTest extends AbstractProvisionerIntegrationTest {
         assertThatThrownBy(() -> login(provisioned.getPort(), "alice", "wrong-password-here"))
                 .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("28P01");
         assertThat(provisioned.getControlPasswordCiphertext().remaining()).isPositive();
+        for (String step : List.of("initdb", "start", "role", "backup")) {
+            assertThat(meters.get("dbcloud.driver.step.duration")
+                    .tags("driver", "LOCAL", "step", step, "outcome", "success").timer().count()).as(step).isPositive();
+        }
+    }
+
+    @Test
+    void theDriverIsReadyWhenItsBinariesAndRootAreAndSaysHowMuchSpaceIsLeft() {
+        Health health = driverHealth.health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails().get("LOCAL")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .hasEntrySatisfying("freeBytes", free -> assertThat((Long) free).isPositive());
     }
 
     @Test

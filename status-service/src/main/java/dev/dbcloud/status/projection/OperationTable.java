@@ -5,6 +5,9 @@ import static dev.dbcloud.status.projection.EventTimeline.timestamp;
 import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.events.RestorePoint;
 import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -18,9 +21,11 @@ import org.springframework.stereotype.Component;
 class OperationTable {
 
     private final JdbcClient jdbc;
+    private final ProjectionMetrics metrics;
 
-    OperationTable(JdbcClient jdbc) {
+    OperationTable(JdbcClient jdbc, ProjectionMetrics metrics) {
         this.jdbc = jdbc;
+        this.metrics = metrics;
     }
 
     /**
@@ -88,11 +93,14 @@ class OperationTable {
      * no outcome: the first outcome replaces it. An outcome of another type than the operation's (a DatabaseCreated
      * reported while migrating, say) leaves the operation alone.
      *
+     * <p>An outcome that ends an operation whose command was projected first records the operation's duration; one
+     * projected before its command (whose row it creates) does not, as nobody knows yet when it was requested.
+     *
      * @return whether this outcome ended the operation, that is, it is the operation's first outcome
      */
     private boolean finished(EventMetadata outcome, OperationType type, String status, String errorCode,
             String errorMessage) {
-        return jdbc.sql("""
+        List<Instant> requested = jdbc.sql("""
                         INSERT INTO operations (id, tenant, instance_name, type, status, error_code, error_message,
                                                 created_at, updated_at)
                         VALUES (:id, :tenant, :instanceName, :type, :status, :errorCode, :errorMessage, :at, :at)
@@ -104,6 +112,7 @@ class OperationTable {
                                 updated_at = GREATEST(operations.updated_at, EXCLUDED.updated_at)
                             WHERE operations.type = EXCLUDED.type
                               AND (operations.status IN ('PENDING', 'RUNNING') OR operations.timed_out)
+                        RETURNING created_at, (xmax = 0) AS inserted
                         """)
                 .param("id", outcome.operationId())
                 .param("tenant", outcome.instance().tenant())
@@ -113,6 +122,15 @@ class OperationTable {
                 .param("errorCode", errorCode, Types.VARCHAR)
                 .param("errorMessage", errorMessage, Types.VARCHAR)
                 .param("at", timestamp(outcome.occurredAt()))
-                .update() == 1;
+                .query((row, number) -> !row.getBoolean("inserted")
+                        ? row.getObject("created_at", OffsetDateTime.class).toInstant() : null)
+                .list();
+        if (requested.isEmpty()) {
+            return false;
+        }
+        if (requested.get(0) != null) {
+            metrics.operationEnded(type, status, requested.get(0), outcome.occurredAt());
+        }
+        return true;
     }
 }

@@ -32,10 +32,6 @@ public record PageRequest(int limit, String cursor) {
         }
     }
 
-    public static PageRequest first(int limit) {
-        return new PageRequest(limit, null);
-    }
-
     public boolean isFirst() {
         return cursor == null;
     }

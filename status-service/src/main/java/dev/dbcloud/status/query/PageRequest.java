@@ -28,11 +28,6 @@ record PageRequest(int limit, List<String> after) {
     static final int MAX_LIMIT = 500;
     private static final int MAX_CURSOR_LENGTH = 512;
 
-    /** The first page of that many items. */
-    static PageRequest first(int limit) {
-        return new PageRequest(limit, null);
-    }
-
     /**
      * @param limit as the query string gave it; null for the default
      * @param cursor as the query string gave it; null for the first page

@@ -11,14 +11,15 @@ import dev.dbcloud.gateway.instances.ResetPasswordRequest;
 import dev.dbcloud.gateway.instances.RestoreRequest;
 import dev.dbcloud.gateway.paging.Page;
 import dev.dbcloud.gateway.paging.PageRequest;
+import dev.dbcloud.gateway.refusals.ConflictException;
+import dev.dbcloud.gateway.refusals.NotFoundException;
+import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import dev.dbcloud.gateway.status.DatabaseView;
 import dev.dbcloud.gateway.status.InstanceView;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.status.StatusClient;
-import dev.dbcloud.gateway.refusals.ConflictException;
-import dev.dbcloud.gateway.refusals.NotFoundException;
-import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import dev.dbcloud.gateway.web.Refusal;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 @RestController
+@Tag(name = "instances", description = "Your instances: provision, read, change, restore and destroy them.")
 class InstanceController {
 
     private final InstanceCommands commands;

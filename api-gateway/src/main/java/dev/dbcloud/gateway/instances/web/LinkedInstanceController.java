@@ -6,6 +6,7 @@ import dev.dbcloud.gateway.instances.InstanceCommands;
 import dev.dbcloud.gateway.instances.LinkInstanceRequest;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.web.Refusal;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Servers the user runs and lends to dbcloud; they are read like any instance under {@code /v1/instances}. */
 @RestController
+@Tag(name = "linked instances", description = "Servers you run and lend to dbcloud.")
 class LinkedInstanceController {
 
     private final InstanceCommands commands;

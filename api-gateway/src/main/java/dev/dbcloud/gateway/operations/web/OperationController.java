@@ -4,9 +4,10 @@ import dev.dbcloud.gateway.GatewayProperties;
 import dev.dbcloud.gateway.access.Caller;
 import dev.dbcloud.gateway.operations.OperationWaits;
 import dev.dbcloud.gateway.operations.Operations;
-import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.refusals.NotFoundException;
+import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.web.Refusal;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,6 +21,7 @@ import org.springframework.web.context.request.async.DeferredResult;
  * time (at most {@code dbcloud.gateway.max-wait}) has passed, and no request thread is held meanwhile.
  */
 @RestController
+@Tag(name = "operations", description = "What became of a command: poll or long-poll it.")
 class OperationController {
 
     private final Operations operations;

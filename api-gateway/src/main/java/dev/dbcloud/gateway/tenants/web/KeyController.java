@@ -11,6 +11,7 @@ import dev.dbcloud.gateway.refusals.NotFoundException;
 import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /v1/keys}: a tenant's own API keys. A key is shown once, when created; revoking one takes effect at once. */
 @RestController
+@Tag(name = "keys", description = "Your tenant's API keys.")
 class KeyController {
 
     private final ApiKeys keys;

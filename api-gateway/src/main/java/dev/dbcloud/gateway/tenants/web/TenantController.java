@@ -9,6 +9,7 @@ import dev.dbcloud.gateway.tenants.Tenants;
 import dev.dbcloud.gateway.web.Refusal;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /v1/admin/tenants}: the admin key's endpoints (the access filter lets no other key in). */
 @RestController
+@Tag(name = "admin", description = "Tenants, for the admin key only.")
 class TenantController {
 
     private final Tenants tenants;

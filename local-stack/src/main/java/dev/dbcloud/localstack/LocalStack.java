@@ -155,6 +155,8 @@ public final class LocalStack implements AutoCloseable {
         common.put("spring.datasource.username", ControlPlaneAccess.USER);
         common.put("spring.datasource.password", password);
         common.put("spring.main.banner-mode", "off");
+        // JSON log lines (LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs) name the service that wrote them, as the pattern does.
+        common.put("logging.structured.json.customizer", ServiceJsonMembers.class.getName());
         // After kill -9, the next start's consumers wait for the killed ones' sessions to expire before they get
         // the partitions: 10 seconds rather than Kafka's 45.
         common.put("spring.kafka.consumer.properties.session.timeout.ms", 10_000);

@@ -14,6 +14,10 @@ public class ServiceNameConverter extends ClassicConverter {
 
     @Override
     public String convert(ILoggingEvent event) {
+        return serviceOfCurrentThread();
+    }
+
+    static String serviceOfCurrentThread() {
         String service = ServiceThreads.serviceOf(Thread.currentThread());
         return service != null ? service : NONE;
     }

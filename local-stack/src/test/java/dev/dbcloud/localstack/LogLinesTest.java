@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /** The local stack's log configuration, read by Logback as Spring Boot hands it over, without the stack. */
@@ -55,22 +56,29 @@ class LogLinesTest {
     }
 
     @Test
-    void writesJsonLinesWhenAStructuredFormatIsSet(CapturedOutput output) throws Exception {
+    void writesJsonLinesWhenAStructuredFormatIsSetAndNamesTheServiceInThem(CapturedOutput output) throws Exception {
         // Spring Boot sets this from logging.structured.format.console (LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs).
         LoggerContext logging = configured(Map.of("CONSOLE_LOG_STRUCTURED_FORMAT", "ecs"));
         try {
-            logging.getLogger(LocalStack.class).info("as json");
+            new ServiceThreads("provisioner-service").run("test",
+                    () -> logging.getLogger("dev.dbcloud.provisioner.Provisioning").info("as json"));
         } finally {
             logging.stop();
         }
 
-        assertThat(line(output, "as json")).startsWith("{").contains("\"message\":\"as json\"", "\"ecs\":");
+        assertThat(line(output, "as json")).startsWith("{")
+                .contains("\"message\":\"as json\"", "\"ecs\":", "\"service\":{\"name\":\"provisioner-service\"");
     }
 
     private static LoggerContext configured(Map<String, String> properties) throws JoranException {
         LoggerContext logging = new LoggerContext();
         logging.setMDCAdapter(new LogbackMDCAdapter());
-        logging.putObject(Environment.class.getName(), new StandardEnvironment());
+        // As the local stack starts its services: the first one's name is the application's.
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("stack", Map.of(
+                "spring.application.name", "status-service",
+                "logging.structured.json.customizer", ServiceJsonMembers.class.getName())));
+        logging.putObject(Environment.class.getName(), environment);
         properties.forEach(logging::putProperty);
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(logging);

@@ -166,6 +166,9 @@ public final class LocalStack implements AutoCloseable {
         common.put("management.server.address", LOOPBACK);
         common.put("server.address", LOOPBACK);
         common.put("dbcloud.management.admin-key", adminKey);
+        // springdoc is on this one class path for the gateway's sake: the other services describe no API.
+        common.put("springdoc.api-docs.enabled", false);
+        common.put("springdoc.swagger-ui.enabled", false);
 
         int statusPort = run("status-service", StatusServiceApplication.builder(), common, postgres, "dbcloud_status", 0,
                 Map.of("dbcloud.internal.token", internalToken));
@@ -176,6 +179,8 @@ public final class LocalStack implements AutoCloseable {
                 "dbcloud.provisioner.local.root", home.toString(),
                 "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"));
         int port = run("api-gateway", GatewayApplication.builder(), common, postgres, "dbcloud_gateway", gatewayPort, Map.of(
+                "springdoc.api-docs.enabled", "true",
+                "springdoc.swagger-ui.enabled", "true",
                 "server.address", bind,
                 "dbcloud.internal.token", internalToken,
                 "dbcloud.keyset-file", keyset.toString(),

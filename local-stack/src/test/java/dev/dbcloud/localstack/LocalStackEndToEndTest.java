@@ -159,6 +159,10 @@ class LocalStackEndToEndTest {
                 .contains("\"driver\"", "\"freeBytes\"");
         assertThat(actuator(actuators.get("api-gateway") + "/health", null).body()).contains("\"outbox\"", "\"backlog\"");
 
+        HttpResponse<String> apiDocs = actuator(stack.gatewayUrl() + "/v3/api-docs", null);
+        assertThat(apiDocs.statusCode()).as("the API's description, without a key").isEqualTo(200);
+        assertThat(apiDocs.body()).contains("\"/v1/instances\"", "\"/v1/instances/{name}/restore\"");
+
         assertThat(actuator(actuators.get("status-service") + "/fleet", null).statusCode()).isEqualTo(401);
         HttpResponse<String> fleet = actuator(actuators.get("status-service") + "/fleet", stack.credentials().adminKey());
         assertThat(fleet.statusCode()).isEqualTo(200);

@@ -15,8 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,17 +44,8 @@ class FirstHourTest {
     @TempDir
     Path workingDirectory;
 
-    private StubControlPlane controlPlane;
-
-    @BeforeEach
-    void startControlPlane() {
-        controlPlane = StubControlPlane.start();
-    }
-
-    @AfterEach
-    void stopControlPlane() {
-        controlPlane.close();
-    }
+    @AutoClose
+    private final StubControlPlane controlPlane = StubControlPlane.start();
 
     /** The gateway's problem details that name an HTTP call or header come out as the CLI's own commands. */
     @Nested

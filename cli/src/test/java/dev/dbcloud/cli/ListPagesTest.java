@@ -9,8 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,17 +21,8 @@ class ListPagesTest {
     @TempDir
     Path home;
 
-    private StubControlPlane controlPlane;
-
-    @BeforeEach
-    void startControlPlane() {
-        controlPlane = StubControlPlane.start();
-    }
-
-    @AfterEach
-    void stopControlPlane() {
-        controlPlane.close();
-    }
+    @AutoClose
+    private final StubControlPlane controlPlane = StubControlPlane.start();
 
     @Test
     void dbListShowsTheInstancesOfEveryPage() {

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,17 +34,8 @@ class RestoreAndBackupsTest {
     @TempDir
     Path home;
 
-    private StubControlPlane controlPlane;
-
-    @BeforeEach
-    void startControlPlane() {
-        controlPlane = StubControlPlane.start();
-    }
-
-    @AfterEach
-    void stopControlPlane() {
-        controlPlane.close();
-    }
+    @AutoClose
+    private final StubControlPlane controlPlane = StubControlPlane.start();
 
     @Nested
     class Restore {

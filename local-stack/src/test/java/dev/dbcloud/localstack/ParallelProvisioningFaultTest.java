@@ -82,7 +82,7 @@ class ParallelProvisioningFaultTest {
             assertThat(outcome).as(location).contains("\"status\":\"SUCCEEDED\"");
         }
 
-        JsonNode instances = JSON.readTree(send(key, "/v1/instances").body());
+        JsonNode instances = JSON.readTree(send(key, "/v1/instances").body()).path("items");
         assertThat(instances.size()).isEqualTo(DISTINCT + 1);
         Set<Integer> ports = new HashSet<>();
         for (JsonNode instance : instances) {

@@ -7,6 +7,7 @@ import dev.dbcloud.gateway.paging.Page;
 import dev.dbcloud.gateway.paging.PageRequest;
 import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import dev.dbcloud.security.InternalAccessProperties;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +16,12 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
@@ -27,12 +31,18 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Asks status-service's internal query API, always within the caller's tenant, with the service token
- * ({@code dbcloud.internal.token}) that the API requires.
+ * ({@code dbcloud.internal.token}) that the API requires. Over a pool of kept-alive connections (Apache HttpClient),
+ * as many as the gateway's request threads may use at once: a read neither waits for a connection nor opens one.
+ * A status-service that does not answer costs a request {@link #READ_TIMEOUT} at most (then 503), never a hang.
  */
 @Component
 public class StatusClient {
 
     private static final Logger log = LoggerFactory.getLogger(StatusClient.class);
+    /** Tomcat's default request threads (200), and the long-polls' checks. */
+    static final int CONNECTIONS = 210;
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final RestClient http;
 
@@ -42,7 +52,13 @@ public class StatusClient {
         } else {
             log.warn("No service token (dbcloud.internal.token) is set: status-service will refuse every query");
         }
-        this.http = builder.baseUrl(properties.statusUrl().toString()).build();
+        this.http = builder.baseUrl(properties.statusUrl().toString()).requestFactory(pooled()).build();
+    }
+
+    private static ClientHttpRequestFactory pooled() {
+        return ClientHttpRequestFactoryBuilder.httpComponents()
+                .withConnectionManagerCustomizer(pool -> pool.setMaxConnTotal(CONNECTIONS).setMaxConnPerRoute(CONNECTIONS))
+                .build(HttpClientSettings.defaults().withTimeouts(CONNECT_TIMEOUT, READ_TIMEOUT));
     }
 
     /** A page of the tenant's instances, by name. */

@@ -82,14 +82,17 @@ final class ChildStack {
         PathUtils.deleteDirectory(home);
     }
 
-    /** The PostgreSQL servers (postmasters) whose command line names a directory under {@code home}. */
+    /**
+     * The PostgreSQL servers (postmasters) whose command line names a directory under {@code home}; not pg_ctl, nor an
+     * initdb (the warm pool makes data directories in the background).
+     */
     static List<ProcessHandle> postgresServersOn(Path home) {
         return ProcessHandle.allProcesses().filter(process -> {
             try {
                 String commandLine = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"))
                         .replace('\0', ' ');
                 return commandLine.contains("postgres") && commandLine.contains(" -D " + home)
-                        && !commandLine.contains("pg_ctl");
+                        && !commandLine.contains("pg_ctl") && !commandLine.contains("/initdb ");
             } catch (IOException | UncheckedIOException e) {
                 return false;
             }

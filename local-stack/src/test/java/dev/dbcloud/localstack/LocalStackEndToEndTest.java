@@ -123,7 +123,7 @@ class LocalStackEndToEndTest {
         assertThat(actuator(actuators.get("status-service") + "/prometheus", null).body())
                 .contains("dbcloud_projection_lag_seconds_count", "dbcloud_instances{");
         assertThat(actuator(actuators.get("provisioner-service") + "/prometheus", null).body())
-                .containsPattern("(?m)^dbcloud_driver_step_duration_seconds_bucket\\{.*step=\"initdb\"")
+                .containsPattern("(?m)^dbcloud_driver_step_duration_seconds_bucket\\{.*step=\"(initdb|claim)\"")
                 .contains("dbcloud_outbox_backlog");
         assertThat(actuator(actuators.get("api-gateway") + "/prometheus", null).body())
                 .contains("dbcloud_outbox_oldest_age_seconds");

@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Times what drivers do, as {@code dbcloud.driver.step.duration} histograms by {@code driver}, {@code step} (initdb,
- * start, role, backup, restore) and {@code outcome} (success, failure): where provisioning spends its time.
+ * or claim for a warm pool's directory; start, role, backup, restore) and {@code outcome} (success, failure): where
+ * provisioning spends its time.
  */
 @Component
 public class DriverSteps {
@@ -35,7 +36,7 @@ public class DriverSteps {
             return result;
         } finally {
             Timer.builder("dbcloud.driver.step.duration")
-                    .description("What a driver's step took: initdb, start, role, backup, restore")
+                    .description("What a driver's step took: initdb, claim, start, role, backup, restore")
                     .tags("driver", driver.name(), "step", step, "outcome", outcome)
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(10))

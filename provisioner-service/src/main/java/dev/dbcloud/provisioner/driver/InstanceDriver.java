@@ -21,8 +21,9 @@ import org.postgresql.PGConnection;
  * called again after a crash or a redelivered command, it finishes what is missing and repeats nothing.
  *
  * <p>A driver that {@link #keepsBackups() keeps backups} archives each server's WAL continuously and takes base
- * backups on request; a restore replays them into a new instance. A pool of warm servers is to join this interface
- * as further methods.
+ * backups on request; a restore replays them into a new instance. A driver may prepare servers ahead of demand
+ * (the local driver's warm pool of initialized data directories) behind {@link #provision}, started by
+ * {@link #recoverAfterCrash} and stopped by {@link #stopAll}: no further method.
  */
 public interface InstanceDriver {
 

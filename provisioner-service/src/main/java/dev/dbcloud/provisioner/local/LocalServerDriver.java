@@ -1,6 +1,7 @@
 package dev.dbcloud.provisioner.local;
 
 import dev.dbcloud.common.rules.InstanceRules;
+import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.provisioner.driver.Backup;
 import dev.dbcloud.provisioner.driver.DriverException;
 import dev.dbcloud.provisioner.driver.DriverKind;
@@ -27,9 +28,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,12 +53,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -69,6 +74,10 @@ import org.springframework.stereotype.Component;
  * {@link BackupStore}. A restore copies a base backup into a new data directory and lets PostgreSQL replay the
  * source's archived WAL up to the recovery target, then promote.
  *
+ * <p>A {@link WarmPool} keeps data directories initialized ahead of demand under {@code <root>/pool}: a provisioning
+ * claims one (renamed into place, its control role given the instance's password in single-user mode before its
+ * first start) and runs initdb itself only when the pool is empty or disabled.
+ *
  * <p>PostgreSQL refuses to run as root; when this service does, every binary starts in a new user namespace
  * ({@code unshare -U}), as zonky's launcher does.
  */
@@ -80,6 +89,7 @@ class LocalServerDriver implements InstanceDriver {
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(LocalServerDriver.class);
+    private static final String NICE = "/usr/bin/nice";
     private static final String PG_HBA = """
             # Managed by dbcloud: password logins over TCP only, SCRAM-SHA-256 only.
             host    all     all     0.0.0.0/0       scram-sha-256
@@ -99,13 +109,23 @@ class LocalServerDriver implements InstanceDriver {
     private final ApplicationEventPublisher steps;
     private final LocalPorts ports;
     private final DriverSteps timed;
+    private final WarmPool pool;
 
+    @Autowired
     LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps, LocalPorts ports,
             DriverSteps timed) {
+        this(properties, steps, ports, timed, ControlPasswordCipher::randomPassword);
+    }
+
+    /** @param poolPasswords the control passwords pooled data directories are initialized with, until claimed */
+    LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps, LocalPorts ports,
+            DriverSteps timed, Supplier<String> poolPasswords) {
         this.properties = properties;
         this.steps = steps;
         this.ports = ports;
         this.timed = timed;
+        this.pool = new WarmPool(properties.root().resolve("pool"), properties.poolSize(), this::initdbForPool,
+                poolPasswords, properties.startTimeout());
     }
 
     @Override
@@ -126,14 +146,24 @@ class LocalServerDriver implements InstanceDriver {
         if (!InstanceRules.username("adminUsername", spec.adminUsername()).isEmpty()) {
             throw new DriverException("invalid admin username");
         }
-        if (timed.time(DriverKind.LOCAL, "initdb", () -> initialize(spec))) {
-            done(spec, Step.DATA_DIRECTORY_CREATED);
+        try {
+            if (claimPooled(spec) || timed.time(DriverKind.LOCAL, "initdb", () -> initialize(spec))) {
+                done(spec, Step.DATA_DIRECTORY_CREATED);
+            }
+            ensureRunning(spec);
+            done(spec, Step.SERVER_STARTED);
+            timed.time(DriverKind.LOCAL, "role", () -> createAdminRole(spec));
+            done(spec, Step.ADMIN_ROLE_READY);
+            return new Endpoint(properties.hostName(), spec.port());
+        } finally {
+            // After this provisioning's own work, so the pool's initdb does not compete with it for the CPU.
+            pool.refill();
         }
-        ensureRunning(spec);
-        done(spec, Step.SERVER_STARTED);
-        timed.time(DriverKind.LOCAL, "role", () -> createAdminRole(spec));
-        done(spec, Step.ADMIN_ROLE_READY);
-        return new Endpoint(properties.hostName(), spec.port());
+    }
+
+    /** How many initialized data directories the warm pool holds now. */
+    int pooled() {
+        return pool.available();
     }
 
     private void done(InstanceSpec spec, Step step) {
@@ -141,11 +171,6 @@ class LocalServerDriver implements InstanceDriver {
         steps.publishEvent(new ProvisioningStepDone(spec.instance(), step));
     }
 
-    /**
-     * Deletes what a killed provisioner leaves under its root: the temporary password files initdb reads (they hold
-     * a control password in plaintext), half-initialized data directories, half-extracted binaries. Nothing else
-     * uses them at start, before the first command.
-     */
     /** Ready when its PostgreSQL binaries are in place and its root takes new files; reports the root's free space. */
     @Override
     public Map<String, Object> readiness() {
@@ -158,16 +183,23 @@ class LocalServerDriver implements InstanceDriver {
             throw new DriverException("the local driver's root directory is not writable");
         }
         try {
-            return Map.of("freeBytes", Files.getFileStore(root).getUsableSpace());
+            return Map.of("freeBytes", Files.getFileStore(root).getUsableSpace(), "pooledDirectories", pool.available());
         } catch (IOException e) {
             throw new DriverException("cannot read the free space of the local driver's root: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Deletes what a killed provisioner leaves under its root: the temporary password files initdb reads (they hold
+     * a control password in plaintext), half-initialized data directories (an instance's or the warm pool's; the
+     * pool's complete ones stay), half-extracted binaries; then starts keeping the warm pool full. Nothing else uses
+     * them at start, before the first command.
+     */
     @Override
     public void recoverAfterCrash() {
         // The supervisor starts (again): servers are this driver's to run until the next stopAll.
         stopping = false;
+        pool.recover();
         Path instances = properties.root().resolve("instances");
         Path binaries = properties.root().resolve("binaries");
         try {
@@ -199,6 +231,7 @@ class LocalServerDriver implements InstanceDriver {
         } catch (IOException e) {
             throw new DriverException("cannot clean up after a crash: " + e.getMessage(), e);
         }
+        pool.start();
     }
 
     /** Starts are serialized per data directory: the health watch and a command may both find a server down. */
@@ -677,6 +710,7 @@ class LocalServerDriver implements InstanceDriver {
     @Override
     public void stopAll() {
         stopping = true;
+        pool.stop();
         List<Path> servers = List.copyOf(supervised);
         if (servers.isEmpty() || !properties.stopServersOnShutdown()) {
             return;
@@ -712,6 +746,57 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     /**
+     * Takes a data directory of the warm pool, if one is ready, into the staging folder ({@code <data>.init}, which
+     * {@link #recoverAfterCrash()} deletes: a crash before the rename below costs a pooled directory, nothing
+     * more), gives its control role the instance's password, then renames it into place. Answers whether it did;
+     * false sends the caller to initdb (the directory is there already, the pool is empty, or the claimed one
+     * would not take the password).
+     */
+    private boolean claimPooled(InstanceSpec spec) {
+        Path data = spec.dataDirectory();
+        if (pool.size() == 0 || Files.isRegularFile(data.resolve("PG_VERSION"))) {
+            return false;
+        }
+        Path staging = staging(data);
+        try {
+            deleteIfExists(staging);
+            Files.createDirectories(data.getParent());
+            if (pool.claimInto(staging).isEmpty()) {
+                log.info("The warm pool is empty; initializing a data directory for {}", spec.instance());
+                return false;
+            }
+            timed.time(DriverKind.LOCAL, "claim", () -> {
+                setControlPassword(staging, spec.controlPassword());
+                try {
+                    Files.move(staging, data);
+                } catch (IOException e) {
+                    throw new DriverException("cannot move the claimed data directory into place: " + e.getMessage(), e);
+                }
+            });
+            return true;
+        } catch (IOException | UncheckedIOException | DriverException e) {
+            log.warn("Could not claim a pooled data directory for {}, initializing one: {}", spec.instance(),
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Replaces the control role's password by the instance's, as a SCRAM verifier, in single-user mode: the server
+     * has never run with the pooled password, which nobody kept, and never will. The verifier goes on standard
+     * input, never on a command line.
+     */
+    private void setControlPassword(Path data, String password) {
+        String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
+        Result result = exec(List.of(bin("postgres"), "--single", "-D", data.toString(), "-c", "exit_on_error=on",
+                "postgres"), "ALTER ROLE " + CONTROL_ROLE + " PASSWORD '" + verifier.replace("'", "''") + "'\n");
+        String said = result.output().replace(verifier, "(verifier)");
+        if (result.exitCode() != 0 || said.contains("ERROR:") || said.contains("FATAL:")) {
+            throw new DriverException("could not give the control role its password: " + said.strip());
+        }
+    }
+
+    /**
      * Creates the data directory once: initdb into a staging folder, configure it, then rename it into place.
      * Answers whether it did (false: the directory was there).
      */
@@ -721,19 +806,42 @@ class LocalServerDriver implements InstanceDriver {
             return false;
         }
         Path staging = staging(data);
-        Path passwordFile = null;
         try {
             deleteIfExists(staging);
             Files.createDirectories(data.getParent());
-            passwordFile = Files.createTempFile(data.getParent(), ".pw-", "",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(passwordFile, spec.controlPassword(), StandardCharsets.UTF_8);
-            run(List.of(bin("initdb"), "-D", staging.toString(), "-U", CONTROL_ROLE,
-                    "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C"),
-                    "initialize the data directory");
-            Files.writeString(staging.resolve("pg_hba.conf"), PG_HBA);
+            initdb(staging, spec.controlPassword(), List.of());
             Files.move(staging, data);
             return true;
+        } catch (IOException e) {
+            throw new DriverException("cannot create the data directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** A warm pool's entry, made at the lowest CPU priority: it must not slow the provisionings under way. */
+    private void initdbForPool(Path staging, String password) {
+        initdb(staging, password, Files.isExecutable(Path.of(NICE)) ? List.of(NICE, "-n", "19") : List.of());
+        try (FileChannel hba = FileChannel.open(staging.resolve("pg_hba.conf"), StandardOpenOption.WRITE)) {
+            hba.force(true);
+        } catch (IOException e) {
+            throw new DriverException("cannot sync the data directory: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs initdb into {@code staging}, the control role's password read from a temporary file (mode 0600, beside
+     * the staging folder, deleted at once), and allows password logins over TCP only.
+     */
+    private void initdb(Path staging, String password, List<String> prefix) {
+        Path passwordFile = null;
+        try {
+            passwordFile = Files.createTempFile(staging.getParent(), ".pw-", "",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(passwordFile, password, StandardCharsets.UTF_8);
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(List.of(bin("initdb"), "-D", staging.toString(), "-U", CONTROL_ROLE,
+                    "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C"));
+            run(command, "initialize the data directory");
+            Files.writeString(staging.resolve("pg_hba.conf"), PG_HBA);
         } catch (IOException e) {
             throw new DriverException("cannot create the data directory: " + e.getMessage(), e);
         } finally {
@@ -804,6 +912,11 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     private Result exec(List<String> command) {
+        return exec(command, null);
+    }
+
+    /** Runs a command to its end, {@code input} (if any) on its standard input; answers its exit code and output's tail. */
+    private Result exec(List<String> command, String input) {
         List<String> full = new ArrayList<>();
         if (LinuxUtils.isUnshareAvailable()) {
             full.addAll(List.of("unshare", "-U"));
@@ -815,8 +928,14 @@ class LocalServerDriver implements InstanceDriver {
             Process process = new ProcessBuilder(full)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(input == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                            : ProcessBuilder.Redirect.PIPE)
                     .start();
+            if (input != null) {
+                try (var stdin = process.getOutputStream()) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             if (!process.waitFor(properties.startTimeout().toSeconds() + 10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new DriverException(command.get(0) + " did not finish in time");

@@ -3,6 +3,7 @@ package dev.dbcloud.provisioner.local;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The {@code local} driver: one PostgreSQL server process per instance on this host.
@@ -17,14 +18,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param stopServersOnShutdown whether servers stop with the service (the local stack) or outlive it
  * @param archiveTimeout the servers' {@code archive_timeout}: how stale the WAL archive of a quiet server may be
  * @param restoreTimeout how long the replay of a restore may take
+ * @param poolSize how many data directories the warm pool keeps initialized ahead of demand (2; 0 disables it)
  */
 @ConfigurationProperties("dbcloud.provisioner.local")
 public record LocalServerProperties(Path root, Path binDir, String hostName, String listenAddresses,
         int portMin, int portMax, Duration startTimeout, boolean stopServersOnShutdown, Duration archiveTimeout,
-        Duration restoreTimeout) {
+        Duration restoreTimeout, @DefaultValue("2") int poolSize) {
 
     public LocalServerProperties {
         archiveTimeout = archiveTimeout == null ? Duration.ofSeconds(60) : archiveTimeout;
         restoreTimeout = restoreTimeout == null ? Duration.ofHours(1) : restoreTimeout;
+        if (poolSize < 0) {
+            throw new IllegalArgumentException("dbcloud.provisioner.local.pool-size cannot be negative: " + poolSize);
+        }
     }
 }

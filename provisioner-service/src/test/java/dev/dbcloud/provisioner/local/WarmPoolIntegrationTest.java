@@ -1,0 +1,279 @@
+package dev.dbcloud.provisioner.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.dbcloud.common.InstanceRef;
+import dev.dbcloud.provisioner.driver.DriverSteps;
+import dev.dbcloud.provisioner.driver.InstanceSpec;
+import dev.dbcloud.provisioner.driver.Placement;
+import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
+import dev.dbcloud.provisioner.driver.ProvisioningStepDone.Step;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.util.PasswordUtil;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+
+/**
+ * The local driver's warm pool with real PostgreSQL binaries: claimed directories take on their instance's
+ * passwords, concurrent provisionings never share one, a restart keeps complete entries and drops half-made ones,
+ * and an empty or disabled pool falls back to initdb.
+ */
+class WarmPoolIntegrationTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(90);
+    /** The pool's entries get these passwords in turn: the first one made gets this one. */
+    private static final String POOLED_PASSWORD = "pooled-Secret-4f9a1c-1";
+    private static Path binaries;
+
+    @TempDir Path root;
+    private final List<LocalServerDriver> drivers = new ArrayList<>();
+    private final List<ProvisioningStepDone> steps = new CopyOnWriteArrayList<>();
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicInteger pooledPasswords = new AtomicInteger();
+
+    @BeforeAll
+    static void extractBinaries(@TempDir Path shared) {
+        binaries = PostgresBinaries.binDirectory(properties(shared, null, 0));
+    }
+
+    @AfterEach
+    void stopServers() {
+        drivers.forEach(LocalServerDriver::stopAll);
+    }
+
+    private static LocalServerProperties properties(Path root, Path binDir, int poolSize) {
+        int portMin = ThreadLocalRandom.current().nextInt(40_000, 50_000);
+        return new LocalServerProperties(root, binDir, "localhost", "localhost", portMin, portMin + 30,
+                Duration.ofSeconds(60), true, Duration.ofSeconds(60), Duration.ofMinutes(5), poolSize);
+    }
+
+    /** A driver as the service makes it, started as the supervisor starts it. */
+    private LocalServerDriver driver(int poolSize) {
+        // DriverSteps is the driver package's to make: Spring calls its constructor. The context stays open, so the
+        // registry is never closed.
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.registerBean(MeterRegistry.class, () -> meters);
+        context.registerBean(DriverSteps.class);
+        context.refresh();
+        DriverSteps timed = context.getBean(DriverSteps.class);
+        LocalServerProperties properties = properties(root, binaries, poolSize);
+        LocalServerDriver driver = new LocalServerDriver(properties, event -> steps.add((ProvisioningStepDone) event),
+                new LocalPorts(properties), timed, () -> "pooled-Secret-4f9a1c-" + pooledPasswords.incrementAndGet());
+        drivers.add(driver);
+        driver.recoverAfterCrash();
+        return driver;
+    }
+
+    private final Set<Integer> portsTaken = new HashSet<>();
+
+    private synchronized InstanceSpec spec(LocalServerDriver driver, String admin, String adminPassword,
+            String controlPassword) {
+        UUID id = UUID.randomUUID();
+        Placement placement = driver.place(id, portsTaken).orElseThrow();
+        portsTaken.add(placement.port());
+        return new InstanceSpec(new InstanceRef("pool-tenant", "db-" + id.toString().substring(0, 8)), admin,
+                PasswordUtil.encodeScramSha256(adminPassword.toCharArray()), controlPassword, null, placement.port(),
+                placement.dataDirectory());
+    }
+
+    private long stepsTimed(String step) {
+        Timer timer = meters.find("dbcloud.driver.step.duration").tags("step", step, "outcome", "success").timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    private static Connection login(int port, String user, String password) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", user, password);
+    }
+
+    private static void assertLogsIn(int port, String user, String password) throws SQLException {
+        try (Connection connection = login(port, user, password)) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+    }
+
+    private static void assertRefused(int port, String user, String password) {
+        assertThatThrownBy(() -> login(port, user, password).close()).isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("28P01");
+    }
+
+    @Test
+    void aClaimedDirectoryTakesOnTheInstancesPasswordsAndThePooledOneNoLongerWorks() throws Exception {
+        LocalServerDriver driver = driver(1);
+        await().atMost(BOUND).until(() -> driver.pooled() == 1);
+        InstanceSpec spec = spec(driver, "alice", "alice-Own-pass1", "control-Own-pass1");
+
+        driver.provision(spec);
+
+        assertThat(stepsTimed("claim")).isEqualTo(1);
+        assertThat(stepsTimed("initdb")).isZero();
+        assertThat(steps).extracting(ProvisioningStepDone::step)
+                .containsExactly(Step.DATA_DIRECTORY_CREATED, Step.SERVER_STARTED, Step.ADMIN_ROLE_READY);
+        assertLogsIn(spec.port(), "alice", "alice-Own-pass1");
+        assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Own-pass1");
+        assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
+        assertThat(filesContaining(root, POOLED_PASSWORD)).isEmpty();
+        // The instance archives its WAL to its own archive, as one made by initdb does.
+        assertThat(Files.readString(spec.dataDirectory().resolve(ServerConfiguration.FILE)))
+                .contains("port = " + spec.port(), root.resolve("backups").resolve(spec.dataDirectory().getFileName())
+                        .resolve("wal").toString());
+        assertThat(driver.takeBackup(spec).sizeBytes()).isPositive();
+        // The one claimed is made again in the background.
+        await().atMost(BOUND).until(() -> driver.pooled() == 1);
+    }
+
+    @Test
+    void concurrentProvisioningsNeverShareAPooledDirectory() throws Exception {
+        LocalServerDriver driver = driver(2);
+        await().atMost(BOUND).until(() -> driver.pooled() == 2);
+        List<InstanceSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            specs.add(spec(driver, "user" + i, "user-Pass-" + i, "control-Pass-" + i));
+        }
+
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(specs.size());
+        List<Future<?>> provisionings = new ArrayList<>();
+        for (InstanceSpec spec : specs) {
+            provisionings.add(threads.submit(() -> {
+                go.await();
+                return driver.provision(spec);
+            }));
+        }
+        go.countDown();
+        for (Future<?> provisioning : provisionings) {
+            provisioning.get();
+        }
+        threads.shutdown();
+
+        Set<Long> identities = new HashSet<>();
+        for (int i = 0; i < specs.size(); i++) {
+            InstanceSpec spec = specs.get(i);
+            identities.add(driver.systemIdentifier(spec).orElseThrow());
+            assertLogsIn(spec.port(), "user" + i, "user-Pass-" + i);
+            assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Pass-" + i);
+        }
+        assertThat(identities).hasSize(specs.size());
+        assertThat(stepsTimed("claim") + stepsTimed("initdb")).isEqualTo(specs.size());
+        assertThat(stepsTimed("claim")).isBetween(1L, 2L);
+    }
+
+    @Test
+    void aRestartDropsHalfMadeEntriesAndProvisionsFromCompleteOnes() throws Exception {
+        LocalServerDriver before = driver(1);
+        await().atMost(BOUND).until(() -> before.pooled() == 1);
+        before.stopAll();
+        Path pool = root.resolve("pool");
+        Path complete;
+        try (Stream<Path> entries = Files.list(pool)) {
+            complete = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        long pooledIdentity = before.systemIdentifier(new InstanceSpec(null, null, null, null, null, 0, complete))
+                .orElseThrow();
+        // What a crash leaves: an initdb of the pool cut off, its password file, a claim cut off before its rename.
+        Path halfMade = Files.createDirectories(pool.resolve(UUID.randomUUID() + ".init").resolve("base"));
+        Path passwordFile = Files.writeString(pool.resolve(".pw-1234"), POOLED_PASSWORD);
+        Path halfClaimed = Files.createDirectories(root.resolve("instances").resolve(UUID.randomUUID() + ".init"));
+
+        LocalServerDriver after = driver(1);
+
+        assertThat(halfMade.getParent()).doesNotExist();
+        assertThat(passwordFile).doesNotExist();
+        assertThat(halfClaimed).doesNotExist();
+        assertThat(complete).isDirectory();
+        InstanceSpec spec = spec(after, "carol", "carol-Own-pass", "control-Carol-pass");
+        after.provision(spec);
+        assertThat(after.systemIdentifier(spec)).hasValue(pooledIdentity);
+        assertThat(stepsTimed("initdb")).isZero();
+        assertLogsIn(spec.port(), "carol", "carol-Own-pass");
+        assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
+    }
+
+    @Test
+    void aDisabledPoolProvisionsWithInitdb() throws Exception {
+        LocalServerDriver driver = driver(0);
+        InstanceSpec spec = spec(driver, "dave", "dave-Own-pass", "control-Dave-pass");
+
+        driver.provision(spec);
+
+        assertThat(stepsTimed("initdb")).isEqualTo(1);
+        assertThat(stepsTimed("claim")).isZero();
+        assertThat(root.resolve("pool")).doesNotExist();
+        assertThat(steps).extracting(ProvisioningStepDone::step)
+                .containsExactly(Step.DATA_DIRECTORY_CREATED, Step.SERVER_STARTED, Step.ADMIN_ROLE_READY);
+        assertLogsIn(spec.port(), "dave", "dave-Own-pass");
+        assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Dave-pass");
+    }
+
+    @Test
+    void anExhaustedPoolFallsBackToInitdb() throws Exception {
+        LocalServerDriver driver = driver(1);
+        await().atMost(BOUND).until(() -> driver.pooled() == 1);
+        InstanceSpec first = spec(driver, "erin", "erin-Own-pass", "control-Erin-pass");
+        InstanceSpec second = spec(driver, "frank", "frank-Own-pass", "control-Frank-pass");
+
+        driver.provision(first);
+        // The refill begins as the first provisioning ends; its niced initdb has not finished when the second claims.
+        driver.provision(second);
+
+        assertThat(stepsTimed("claim")).isEqualTo(1);
+        assertThat(stepsTimed("initdb")).isEqualTo(1);
+        assertLogsIn(first.port(), "erin", "erin-Own-pass");
+        assertLogsIn(second.port(), "frank", "frank-Own-pass");
+        assertLogsIn(second.port(), LocalServerDriver.CONTROL_ROLE, "control-Frank-pass");
+    }
+
+    /** Files under the folder whose bytes hold the text. */
+    private static List<Path> filesContaining(Path folder, String text) throws IOException {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).filter(file -> {
+                try {
+                    return indexOf(Files.readAllBytes(file), needle) >= 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            }).toList();
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

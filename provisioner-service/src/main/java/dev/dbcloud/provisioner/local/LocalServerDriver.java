@@ -887,7 +887,8 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     private boolean isRunning(Path data) {
-        if (!Files.isRegularFile(data.resolve("PG_VERSION"))) {
+        // Without postmaster.pid no server runs there (pg_ctl status says so too), and a new one costs no process.
+        if (!Files.isRegularFile(data.resolve("PG_VERSION")) || !Files.exists(data.resolve("postmaster.pid"))) {
             return false;
         }
         return exec(List.of(bin("pg_ctl"), "-D", data.toString(), "status")).exitCode() == 0;

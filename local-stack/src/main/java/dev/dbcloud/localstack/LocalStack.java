@@ -169,6 +169,9 @@ public final class LocalStack implements AutoCloseable {
         // springdoc is on this one class path for the gateway's sake: the other services describe no API.
         common.put("springdoc.api-docs.enabled", false);
         common.put("springdoc.swagger-ui.enabled", false);
+        // Three services serve only their actuator and (status-service) the gateway's queries: a few idle request
+        // threads each, rather than Tomcat's ten per server; they still grow to its maximum under load.
+        common.put("server.tomcat.threads.min-spare", 2);
 
         int statusPort = run("status-service", StatusServiceApplication.builder(), common, postgres, "dbcloud_status", 0,
                 Map.of("dbcloud.internal.token", internalToken));
@@ -180,6 +183,7 @@ public final class LocalStack implements AutoCloseable {
                 "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"));
         int port = run("api-gateway", GatewayApplication.builder(), common, postgres, "dbcloud_gateway", gatewayPort, Map.of(
                 "springdoc.api-docs.enabled", "true",
+                "server.tomcat.threads.min-spare", 10,
                 "springdoc.swagger-ui.enabled", "true",
                 "server.address", bind,
                 "dbcloud.internal.token", internalToken,
@@ -429,6 +433,9 @@ public final class LocalStack implements AutoCloseable {
             System.exit(1);
             return;
         }
+        // Starting leaves most of the heap garbage: one full collection now, and the collector gives that memory back
+        // to the system (G1 shrinks the heap after a full collection), so an idle stack stays small.
+        System.gc();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping dbcloud...");

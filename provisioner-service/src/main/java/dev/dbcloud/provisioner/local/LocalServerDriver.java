@@ -28,7 +28,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,12 +252,16 @@ class LocalServerDriver implements InstanceDriver {
             if (before >= 0 && before != spec.port()) {
                 log.info("Moved the server in {} to port {}", spec.dataDirectory(), spec.port());
             }
+            Path serverLog = spec.dataDirectory().resolve("server.log");
+            long logBefore = sizeOf(serverLog);
             Result started = timed.time(DriverKind.LOCAL, "start", () -> exec(List.of(bin("pg_ctl"), "-D",
-                    spec.dataDirectory().toString(), "-l", spec.dataDirectory().resolve("server.log").toString(),
+                    spec.dataDirectory().toString(), "-l", serverLog.toString(),
                     "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start")));
             if (started.exitCode() != 0) {
-                // Another program may have bound the port between the check above and the server's bind.
-                if (!isRunning(spec.dataDirectory()) && !LocalPorts.isBindable(spec.port())) {
+                // Another program may have bound the port between the check above and the server's bind: one that
+                // still holds it, or a client's connection that happened to get it as its local port and is gone.
+                if (!isRunning(spec.dataDirectory())
+                        && (!LocalPorts.isBindable(spec.port()) || couldNotBind(serverLog, logBefore))) {
                     throw new PortTakenException(spec.port());
                 }
                 throw new DriverException("could not start the server: " + started.output().strip());
@@ -883,6 +889,25 @@ class LocalServerDriver implements InstanceDriver {
             }
         } catch (SQLException e) {
             throw new DriverException("cannot create the admin role (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+
+    /** Whether the server's log, from {@code offset} on, says it could not listen: its port was taken. */
+    private static boolean couldNotBind(Path serverLog, long offset) {
+        try (SeekableByteChannel log = Files.newByteChannel(serverLog)) {
+            log.position(Math.min(offset, log.size()));
+            String written = new String(Channels.newInputStream(log).readAllBytes(), StandardCharsets.UTF_8);
+            return written.contains("Address already in use");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

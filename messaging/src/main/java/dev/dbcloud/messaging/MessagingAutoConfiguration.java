@@ -33,13 +33,11 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.config.ContainerCustomizer;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -119,14 +117,7 @@ public class MessagingAutoConfiguration {
             MeterRegistry meters) {
         DeadLetterPublishingRecoverer publish = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
-        ConsumerRecordRecoverer deadLetters = (record, thrown) -> {
-            // A batch listener names the record that failed in a BatchListenerFailedException around the failure: the
-            // headers and the count name that failure, as they do for a record listener.
-            Exception exception = thrown instanceof ListenerExecutionFailedException listener
-                    && listener.getCause() instanceof BatchListenerFailedException named
-                    && named.getCause() instanceof Exception failure
-                    ? new ListenerExecutionFailedException(listener.getMessage(), listener.getGroupId(), failure)
-                    : thrown;
+        ConsumerRecordRecoverer deadLetters = (record, exception) -> {
             publish.accept(record, exception);
             Throwable cause = exception.getCause() != null ? exception.getCause() : exception;
             meters.counter("dbcloud.dlt.records", "topic", record.topic(), "exception", cause.getClass().getSimpleName())

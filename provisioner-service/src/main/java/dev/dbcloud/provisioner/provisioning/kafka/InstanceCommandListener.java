@@ -1,6 +1,5 @@
 package dev.dbcloud.provisioner.provisioning.kafka;
 
-import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.events.CreateDatabaseRequested;
 import dev.dbcloud.events.DestroyRequested;
@@ -20,25 +19,16 @@ import dev.dbcloud.provisioner.provisioning.ResettingPasswords;
 import dev.dbcloud.provisioner.provisioning.Restoring;
 import dev.dbcloud.provisioner.provisioning.StartingAndStopping;
 import dev.dbcloud.provisioner.provisioning.Unlinking;
-import java.util.Collection;
-import java.util.List;
-import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
-/**
- * Adapts instance commands to the use cases. A poll's commands run side by side in {@link CommandLanes}, each
- * instance's in order.
- */
+/** Adapts instance commands to the use cases. */
 @Component
+@KafkaListener(topics = Topics.INSTANCE_COMMANDS, groupId = Topics.Groups.PROVISIONER)
 class InstanceCommandListener {
 
-    static final String ID = "instance-commands";
-
-    private final CommandLanes lanes;
     private final Provisioning provisioning;
     private final Destroying destroying;
     private final ResettingPasswords resettingPasswords;
@@ -48,10 +38,9 @@ class InstanceCommandListener {
     private final StartingAndStopping startingAndStopping;
     private final Restoring restoring;
 
-    InstanceCommandListener(CommandLanes lanes, Provisioning provisioning, Destroying destroying,
-            ResettingPasswords resettingPasswords, CreatingDatabases creatingDatabases, Linking linking,
-            Unlinking unlinking, StartingAndStopping startingAndStopping, Restoring restoring) {
-        this.lanes = lanes;
+    InstanceCommandListener(Provisioning provisioning, Destroying destroying, ResettingPasswords resettingPasswords,
+            CreatingDatabases creatingDatabases, Linking linking, Unlinking unlinking,
+            StartingAndStopping startingAndStopping, Restoring restoring) {
         this.provisioning = provisioning;
         this.destroying = destroying;
         this.resettingPasswords = resettingPasswords;
@@ -62,48 +51,54 @@ class InstanceCommandListener {
         this.restoring = restoring;
     }
 
-    /**
-     * A poll brings as many commands as may run at once: one round of lanes, each a command long unless commands share
-     * an instance, so the poll loop stays inside {@code max.poll.interval.ms}, which allows for the longest command.
-     */
-    @KafkaListener(id = ID, idIsGroup = false, topics = Topics.INSTANCE_COMMANDS, groupId = Topics.Groups.PROVISIONER,
-            batch = "true", properties = "max.poll.records=${dbcloud.provisioner.max-parallel-commands:4}")
-    void on(List<ConsumerRecord<String, SpecificRecordBase>> commands, Acknowledgment acknowledgment) {
-        lanes.carryOut(ID, commands, acknowledgment, InstanceCommandListener::instancesOf, this::carryOut);
+    @KafkaHandler
+    void on(ProvisionRequested command) {
+        provisioning.provision(command);
     }
 
-    /** The instance a command is keyed by (it names the instance), and a restore's source, which it reads. */
-    static Collection<String> instancesOf(ConsumerRecord<String, SpecificRecordBase> record) {
-        String own = record.key() != null ? record.key() : "partition " + record.partition();
-        if (record.value() instanceof RestoreRequested restore) {
-            return Stream.of(own, new InstanceRef(restore.getTenant(), restore.getSourceInstanceName()).key())
-                    .distinct().toList();
-        }
-        return List.of(own);
+    @KafkaHandler
+    void on(DestroyRequested command) {
+        destroying.destroy(command);
     }
 
-    private void carryOut(SpecificRecordBase command) {
-        if (command instanceof ProvisionRequested provision) {
-            provisioning.provision(provision);
-        } else if (command instanceof DestroyRequested destroy) {
-            destroying.destroy(destroy);
-        } else if (command instanceof PasswordResetRequested reset) {
-            resettingPasswords.reset(reset);
-        } else if (command instanceof CreateDatabaseRequested create) {
-            creatingDatabases.create(create);
-        } else if (command instanceof LinkRequested link) {
-            linking.link(link);
-        } else if (command instanceof UnlinkRequested unlink) {
-            unlinking.unlink(unlink);
-        } else if (command instanceof StopRequested stop) {
-            startingAndStopping.stop(stop);
-        } else if (command instanceof StartRequested start) {
-            startingAndStopping.start(start);
-        } else if (command instanceof RestoreRequested restore) {
-            restoring.restore(restore);
-        } else {
-            // Any other record on this topic breaks the contract; it goes to the dead-letter topic, without retries.
-            throw new InvalidRecordException(command.getSchema().getName() + " is not an instance command");
-        }
+    @KafkaHandler
+    void on(PasswordResetRequested command) {
+        resettingPasswords.reset(command);
+    }
+
+    @KafkaHandler
+    void on(CreateDatabaseRequested command) {
+        creatingDatabases.create(command);
+    }
+
+    @KafkaHandler
+    void on(LinkRequested command) {
+        linking.link(command);
+    }
+
+    @KafkaHandler
+    void on(UnlinkRequested command) {
+        unlinking.unlink(command);
+    }
+
+    @KafkaHandler
+    void on(StopRequested command) {
+        startingAndStopping.stop(command);
+    }
+
+    @KafkaHandler
+    void on(StartRequested command) {
+        startingAndStopping.start(command);
+    }
+
+    @KafkaHandler
+    void on(RestoreRequested command) {
+        restoring.restore(command);
+    }
+
+    /** Any other record on this topic breaks the contract; it goes to the dead-letter topic, without retries. */
+    @KafkaHandler(isDefault = true)
+    void onOther(SpecificRecordBase record) {
+        throw new InvalidRecordException(record.getSchema().getName() + " is not an instance command");
     }
 }

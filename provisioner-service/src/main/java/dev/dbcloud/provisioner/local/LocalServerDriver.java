@@ -893,7 +893,7 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     /** Whether the server's log, from {@code offset} on, says it could not listen: its port was taken. */
-    private static boolean couldNotBind(Path serverLog, long offset) {
+    static boolean couldNotBind(Path serverLog, long offset) {
         try (SeekableByteChannel log = Files.newByteChannel(serverLog)) {
             log.position(Math.min(offset, log.size()));
             String written = new String(Channels.newInputStream(log).readAllBytes(), StandardCharsets.UTF_8);
@@ -903,7 +903,7 @@ class LocalServerDriver implements InstanceDriver {
         }
     }
 
-    private static long sizeOf(Path file) {
+    static long sizeOf(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {

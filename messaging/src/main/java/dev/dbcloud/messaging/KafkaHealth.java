@@ -15,8 +15,9 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * Health {@code kafka}: UP when the broker answers a cluster description within the timeout, with its cluster id and
- * the number of brokers. Part of every service's readiness: a service that cannot reach Kafka neither takes commands
- * nor publishes outcomes. One admin client serves every check; it is closed with the context.
+ * the number of brokers. Part of the readiness of every service that takes its work from Kafka; not of the gateway's,
+ * whose outbox keeps accepting commands while the broker is away. One admin client serves every check; it is closed
+ * with the context.
  */
 class KafkaHealth extends AbstractHealthIndicator implements DisposableBean {
 

@@ -102,7 +102,7 @@ public class MessagingAutoConfiguration {
                 .build();
     }
 
-    /** Health {@code kafka}, which every service's readiness group includes. */
+    /** Health {@code kafka}: in the readiness group of every service that takes its work from Kafka (not the gateway's). */
     @Bean
     KafkaHealth kafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
         return new KafkaHealth(kafkaAdmin, Duration.ofSeconds(3));

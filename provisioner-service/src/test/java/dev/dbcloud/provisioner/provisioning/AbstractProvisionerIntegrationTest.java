@@ -68,7 +68,8 @@ abstract class AbstractProvisionerIntegrationTest {
         registry.add("dbcloud.keyset-file", keyset::toString);
         registry.add("dbcloud.provisioner.local.root", root::toString);
         registry.add("dbcloud.provisioner.local.port-min", () -> portMin);
-        registry.add("dbcloud.provisioner.local.port-max", () -> portMin + 50);
+        // The classes share one context, and its instances are not destroyed between them: room for all of them.
+        registry.add("dbcloud.provisioner.local.port-max", () -> portMin + 300);
         registry.add("dbcloud.provisioner.local.stop-servers-on-shutdown", () -> true);
         registry.add("dbcloud.provisioner.health-interval", () -> "1s");
     }

@@ -24,9 +24,17 @@ import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Adapts instance commands to the use cases. */
+/**
+ * Adapts instance commands to the use cases. Commands are keyed by instance, so each instance's are on one partition,
+ * carried out in the order they were sent; the listener runs {@code dbcloud.provisioner.max-parallel-commands}
+ * consumers, each taking its own partitions' commands one after another, so commands of instances on different
+ * partitions run side by side, and no more than that many at once (fewer when the topic has fewer partitions).
+ * Two commands that act on a common instance from different partitions (a restore reads its source) meet in the
+ * driver, which serializes what reads and what deletes an instance's data.
+ */
 @Component
-@KafkaListener(topics = Topics.INSTANCE_COMMANDS, groupId = Topics.Groups.PROVISIONER)
+@KafkaListener(topics = Topics.INSTANCE_COMMANDS, groupId = Topics.Groups.PROVISIONER,
+        concurrency = "${dbcloud.provisioner.max-parallel-commands}")
 class InstanceCommandListener {
 
     private final Provisioning provisioning;

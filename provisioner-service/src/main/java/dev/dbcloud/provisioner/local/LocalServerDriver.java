@@ -55,6 +55,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
@@ -77,8 +78,11 @@ import org.springframework.stereotype.Component;
  * source's archived WAL up to the recovery target, then promote.
  *
  * <p>A {@link WarmPool} keeps data directories initialized ahead of demand under {@code <root>/pool}: a provisioning
- * claims one (renamed into place, its control role given the instance's password in single-user mode before its
- * first start) and runs initdb itself only when the pool is empty or disabled.
+ * claims one (renamed into place and started; its control role takes the instance's password over the first
+ * connection, which logs in with the pool's) and runs initdb itself only when the pool is empty or disabled. Each
+ * pooled directory holds a {@value #PASSWORD_PENDING} file until its control role has the instance's password: a
+ * start that finds one it has no pool password for (a claim cut off by a crash) stops the server if it runs and
+ * sets the password in single-user mode first.
  *
  * <p>PostgreSQL refuses to run as root; when this service does, every binary starts in a new user namespace
  * ({@code unshare -U}), as zonky's launcher does.
@@ -87,6 +91,8 @@ import org.springframework.stereotype.Component;
 class LocalServerDriver implements InstanceDriver {
 
     static final String CONTROL_ROLE = "dbosadmin";
+    /** In a data directory whose control role may still have the warm pool's password, not the instance's. */
+    static final String PASSWORD_PENDING = "dbcloud.control-password-pending";
     /** Servers listen on {@code localhost} at least; the control plane reaches them there, on IPv4. */
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -103,6 +109,8 @@ class LocalServerDriver implements InstanceDriver {
     /** Data directories of the servers this driver started or found running; stopped by {@link #stopAll()}. */
     private final Set<Path> supervised = ConcurrentHashMap.newKeySet();
     private final Map<Path, Object> starting = new ConcurrentHashMap<>();
+    /** The pool's control password of each data directory claimed by this run whose role has not taken its own. */
+    private final Map<Path, String> poolPasswords = new ConcurrentHashMap<>();
     /** Per instance: its backups are taken, pruned, restored from or deleted one at a time. */
     private final Map<String, Object> backupLocks = new ConcurrentHashMap<>();
     /** Set once {@link #stopAll()} began: a restore whose server it stops is cut off, not failed. */
@@ -241,6 +249,7 @@ class LocalServerDriver implements InstanceDriver {
     public void ensureRunning(InstanceSpec spec) {
         supervised.add(spec.dataDirectory());
         synchronized (starting.computeIfAbsent(spec.dataDirectory(), data -> new Object())) {
+            settlePendingPassword(spec);
             if (isRunning(spec.dataDirectory())) {
                 return;
             }
@@ -254,9 +263,12 @@ class LocalServerDriver implements InstanceDriver {
             }
             Path serverLog = spec.dataDirectory().resolve("server.log");
             long logBefore = sizeOf(serverLog);
+            String stale = serverIdentity(spec.dataDirectory());
+            // pg_ctl looks whether the server is ready every 100 ms: answer as soon as its postmaster.pid says so.
             Result started = timed.time(DriverKind.LOCAL, "start", () -> exec(List.of(bin("pg_ctl"), "-D",
                     spec.dataDirectory().toString(), "-l", serverLog.toString(),
-                    "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start")));
+                    "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"), null,
+                    () -> isReady(spec.dataDirectory(), stale)));
             if (started.exitCode() != 0) {
                 // Another program may have bound the port between the check above and the server's bind: one that
                 // still holds it, or a client's connection that happened to get it as its local port and is gone.
@@ -270,6 +282,26 @@ class LocalServerDriver implements InstanceDriver {
         log.info("Started PostgreSQL for {} on port {}", spec.instance(), spec.port());
     }
 
+    /**
+     * A claimed pooled directory whose control role may have the pool's password, which this run does not know (the
+     * claim was cut off by a crash): gives it the instance's in single-user mode, the server stopped. Idempotent.
+     */
+    private void settlePendingPassword(InstanceSpec spec) {
+        Path data = spec.dataDirectory();
+        Path pending = data.resolve(PASSWORD_PENDING);
+        if (!Files.exists(pending) || poolPasswords.containsKey(data)) {
+            return;
+        }
+        log.warn("{}'s control role may still have the warm pool's password; giving it its own", spec.instance());
+        stop(data);
+        setControlPassword(data, spec.controlPassword());
+        try {
+            Files.delete(pending);
+        } catch (IOException e) {
+            throw new DriverException("cannot record that the control role has its password: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void stop(InstanceSpec spec) {
         stop(spec.dataDirectory());
@@ -281,6 +313,7 @@ class LocalServerDriver implements InstanceDriver {
         Path data = spec.dataDirectory();
         stop(data);
         supervised.remove(data);
+        poolPasswords.remove(data);
         synchronized (backupLock(data)) {
             try {
                 deleteIfExists(staging(data));
@@ -767,16 +800,25 @@ class LocalServerDriver implements InstanceDriver {
         try {
             deleteIfExists(staging);
             Files.createDirectories(data.getParent());
-            if (pool.claimInto(staging).isEmpty()) {
+            Optional<WarmPool.Claimed> claimed = pool.claimInto(staging);
+            if (claimed.isEmpty()) {
                 log.info("The warm pool is empty; initializing a data directory for {}", spec.instance());
                 return false;
             }
             timed.time(DriverKind.LOCAL, "claim", () -> {
-                setControlPassword(staging, spec.controlPassword());
+                String poolPassword = claimed.get().password();
                 try {
+                    if (poolPassword == null) {
+                        // Made by an earlier run: nobody knows its password, so it cannot log in to take the new one.
+                        setControlPassword(staging, spec.controlPassword());
+                        Files.deleteIfExists(staging.resolve(PASSWORD_PENDING));
+                    }
                     Files.move(staging, data);
                 } catch (IOException e) {
                     throw new DriverException("cannot move the claimed data directory into place: " + e.getMessage(), e);
+                }
+                if (poolPassword != null) {
+                    poolPasswords.put(data, poolPassword);
                 }
             });
             return true;
@@ -788,9 +830,9 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     /**
-     * Replaces the control role's password by the instance's, as a SCRAM verifier, in single-user mode: the server
-     * has never run with the pooled password, which nobody kept, and never will. The verifier goes on standard
-     * input, never on a command line.
+     * Replaces the control role's password by the instance's, as a SCRAM verifier, in single-user mode, with no server
+     * running: for a pooled directory whose password nobody kept. The verifier goes on standard input, never on a
+     * command line.
      */
     private void setControlPassword(Path data, String password) {
         String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
@@ -823,11 +865,17 @@ class LocalServerDriver implements InstanceDriver {
         }
     }
 
-    /** A warm pool's entry, made at the lowest CPU priority: it must not slow the provisionings under way. */
+    /**
+     * A warm pool's entry, made at the lowest CPU priority: it must not slow the provisionings under way. It says
+     * that its control role's password is the pool's until a claim replaces it.
+     */
     private void initdbForPool(Path staging, String password) {
         initdb(staging, password, Files.isExecutable(Path.of(NICE)) ? List.of(NICE, "-n", "19") : List.of());
-        try (FileChannel hba = FileChannel.open(staging.resolve("pg_hba.conf"), StandardOpenOption.WRITE)) {
+        try (FileChannel hba = FileChannel.open(staging.resolve("pg_hba.conf"), StandardOpenOption.WRITE);
+                FileChannel pending = FileChannel.open(staging.resolve(PASSWORD_PENDING), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
             hba.force(true);
+            pending.force(true);
         } catch (IOException e) {
             throw new DriverException("cannot sync the data directory: " + e.getMessage(), e);
         }
@@ -865,15 +913,31 @@ class LocalServerDriver implements InstanceDriver {
         return data.resolveSibling(data.getFileName() + ".init");
     }
 
-    private static void deleteIfExists(Path directory) throws IOException {
-        if (Files.exists(directory)) {
-            PathUtils.deleteDirectory(directory);
+    private static void deleteIfExists(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            PathUtils.deleteDirectory(path);
+        } else {
+            Files.deleteIfExists(path);
         }
     }
 
+    /**
+     * Creates (or updates) the user's admin role; in a pooled directory claimed by this run, logs in with the pool's
+     * password and gives the control role the instance's first, then forgets that the password was pending.
+     */
     private void createAdminRole(InstanceSpec spec) {
-        try (Connection connection = controlLogin(spec).connect("postgres")) {
+        Path pending = spec.dataDirectory().resolve(PASSWORD_PENDING);
+        String poolPassword = Files.exists(pending) ? poolPasswords.get(spec.dataDirectory()) : null;
+        try (Connection connection = poolPassword == null ? controlLogin(spec).connect("postgres")
+                : poolLogin(spec, poolPassword)) {
             PGConnection pg = connection.unwrap(PGConnection.class);
+            if (poolPassword != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("ALTER ROLE " + CONTROL_ROLE + " PASSWORD '"
+                            + pg.escapeLiteral(PasswordUtil.encodeScramSha256(spec.controlPassword().toCharArray()))
+                            + "'");
+                }
+            }
             String role = SqlIdentifiers.quote(spec.adminUsername());
             String verifier = pg.escapeLiteral(spec.passwordVerifier());
             boolean exists;
@@ -889,6 +953,30 @@ class LocalServerDriver implements InstanceDriver {
             }
         } catch (SQLException e) {
             throw new DriverException("cannot create the admin role (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+        if (poolPassword != null) {
+            try {
+                Files.deleteIfExists(pending);
+            } catch (IOException e) {
+                throw new DriverException("cannot record that the control role has its password: " + e.getMessage(), e);
+            }
+            poolPasswords.remove(spec.dataDirectory());
+        }
+    }
+
+    /**
+     * A control connection with the pool's password; with the instance's when the role has it already (a retry
+     * after this run gave it, but failed before it forgot the pool's).
+     */
+    private Connection poolLogin(InstanceSpec spec, String poolPassword) throws SQLException {
+        try {
+            return new ServerLogin(LOOPBACK, spec.port(), CONTROL_ROLE, poolPassword, CONNECT_TIMEOUT,
+                    properties.startTimeout(), APPLICATION).connect("postgres");
+        } catch (SQLException e) {
+            if (!SqlStates.INVALID_PASSWORD.equals(e.getSQLState())) {
+                throw e;
+            }
+            return controlLogin(spec).connect("postgres");
         }
     }
 
@@ -941,8 +1029,38 @@ class LocalServerDriver implements InstanceDriver {
         return exec(command, null);
     }
 
-    /** Runs a command to its end, {@code input} (if any) on its standard input; answers its exit code and output's tail. */
     private Result exec(List<String> command, String input) {
+        return exec(command, input, null);
+    }
+
+    /**
+     * The server of {@code postmaster.pid}: its first and third lines (process id and start time); null without one.
+     */
+    private static String serverIdentity(Path data) {
+        List<String> lines = pidFile(data);
+        return lines.size() < 3 ? null : lines.get(0) + " " + lines.get(2);
+    }
+
+    /** Whether {@code postmaster.pid} says a server other than {@code stale} is ready for connections. */
+    private static boolean isReady(Path data, String stale) {
+        List<String> lines = pidFile(data);
+        return lines.size() >= 8 && "ready".equals(lines.get(7).strip())
+                && !(lines.get(0) + " " + lines.get(2)).equals(stale);
+    }
+
+    private static List<String> pidFile(Path data) {
+        try {
+            return Files.readAllLines(data.resolve("postmaster.pid"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Runs a command to its end, {@code input} (if any) on its standard input; answers its exit code and output's tail.
+     * With {@code doneEarly}, answers success (no output) as soon as that says so, the command left to finish alone.
+     */
+    private Result exec(List<String> command, String input, BooleanSupplier doneEarly) {
         List<String> full = new ArrayList<>();
         if (LinuxUtils.isUnshareAvailable()) {
             full.addAll(List.of("unshare", "-U"));
@@ -962,9 +1080,19 @@ class LocalServerDriver implements InstanceDriver {
                     stdin.write(input.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            if (!process.waitFor(properties.startTimeout().toSeconds() + 10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new DriverException(command.get(0) + " did not finish in time");
+            long deadline = System.nanoTime() + properties.startTimeout().plusSeconds(10).toNanos();
+            while (!process.waitFor(doneEarly == null ? properties.startTimeout().toMillis() + 10_000 : 5,
+                    TimeUnit.MILLISECONDS)) {
+                if (doneEarly != null && doneEarly.getAsBoolean()) {
+                    Path unread = output;
+                    process.onExit().thenRun(() -> unread.toFile().delete());
+                    output = null;
+                    return new Result(0, "");
+                }
+                if (doneEarly == null || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new DriverException(command.get(0) + " did not finish in time");
+                }
             }
             String text = Files.readString(output);
             return new Result(process.exitValue(), text.length() > 2000 ? text.substring(text.length() - 2000) : text);

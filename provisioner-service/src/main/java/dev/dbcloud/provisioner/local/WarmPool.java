@@ -9,8 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +33,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One background thread keeps {@code size} entries ready, from {@link #start()} to {@link #stop()}: never while
  * the service shuts down. An empty pool answers no entry, and the caller runs initdb itself.
+ *
+ * <p>The control password each entry was initialized with is kept in memory until the entry is claimed, so that the
+ * claimer can log in with it once the server runs and give the role its own password then, with no single-user
+ * step; an entry made by an earlier run of the service is handed out without it.
  */
 final class WarmPool {
+
+    /** A claimed entry, and the control password it was made with: null when this run did not make it. */
+    record Claimed(Path directory, String password) {
+        @Override
+        public String toString() {
+            return "Claimed[" + directory + "]";
+        }
+    }
 
     /** Makes a complete data directory at {@code staging}, its control role's password being {@code password}. */
     @FunctionalInterface
@@ -53,10 +67,12 @@ final class WarmPool {
     private volatile ExecutorService filler;
     /** A fill is queued and has not begun yet: further requests need none of their own. */
     private final AtomicBoolean fillQueued = new AtomicBoolean();
+    /** The control passwords of the entries this run made, by entry name, until claimed. */
+    private final Map<String, String> passwordsOf = new ConcurrentHashMap<>();
 
     /**
-     * @param passwords the random control password each entry gets from initdb; a claim replaces it, so it is
-     *        forgotten once initdb read it
+     * @param passwords the random control password each entry gets from initdb; it is kept until the entry is
+     *        claimed, then handed to the claimer, who replaces it
      * @param stopWait how long {@link #stop()} waits for an initdb under way
      */
     WarmPool(Path folder, int size, Initdb initdb, Supplier<String> passwords, Duration stopWait) {
@@ -144,13 +160,13 @@ final class WarmPool {
      * Moves a complete entry to {@code target} (which must not exist, on the same file system), atomically; empty
      * when none is left, and then the caller initializes a directory itself. Starts a refill either way.
      */
-    Optional<Path> claimInto(Path target) {
+    Optional<Claimed> claimInto(Path target) {
         try {
             for (Path entry : complete()) {
                 try {
                     Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
                     log.debug("Claimed {} from the warm pool", entry.getFileName());
-                    return Optional.of(target);
+                    return Optional.of(new Claimed(target, passwordsOf.remove(entry.getFileName().toString())));
                 } catch (NoSuchFileException raced) {
                     // A concurrent claim renamed it first: it is theirs.
                 }
@@ -203,11 +219,15 @@ final class WarmPool {
             Path staging = folder.resolve(id + STAGING);
             try {
                 long start = System.nanoTime();
-                initdb.initialize(staging, passwords.get());
+                String password = passwords.get();
+                initdb.initialize(staging, password);
+                // Before the entry can be claimed: its claimer finds the password here.
+                passwordsOf.put(id, password);
                 Files.move(staging, folder.resolve(id), StandardCopyOption.ATOMIC_MOVE);
                 log.debug("Added {} to the warm pool in {} ms", id, (System.nanoTime() - start) / 1_000_000);
             } catch (IOException | RuntimeException e) {
                 // The next claim asks again; no retry loop that would spin on a lasting fault.
+                passwordsOf.remove(id);
                 log.warn("Could not add a data directory to the warm pool: {}", e.getMessage());
                 try {
                     if (Files.exists(staging)) {

@@ -139,6 +139,7 @@ class WarmPoolIntegrationTest {
         assertLogsIn(spec.port(), "alice", "alice-Own-pass1");
         assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Own-pass1");
         assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
+        assertThat(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING)).doesNotExist();
         assertThat(filesContaining(root, POOLED_PASSWORD)).isEmpty();
         // The instance archives its WAL to its own archive, as one made by initdb does.
         assertThat(Files.readString(spec.dataDirectory().resolve(ServerConfiguration.FILE)))
@@ -213,7 +214,46 @@ class WarmPoolIntegrationTest {
         assertThat(after.systemIdentifier(spec)).hasValue(pooledIdentity);
         assertThat(stepsTimed("initdb")).isZero();
         assertLogsIn(spec.port(), "carol", "carol-Own-pass");
+        assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Carol-pass");
         assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
+        assertThat(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING)).doesNotExist();
+    }
+
+    /**
+     * A claim cut off by a crash after its directory was renamed into place and its server started, before the
+     * control role took the instance's password: the next run cannot log in with a pool password it never knew, so
+     * it stops the server and sets the password in single-user mode, and the provisioning carries on.
+     */
+    @Test
+    void aClaimCutOffBeforeTheControlRoleTookItsPasswordIsSettledByTheNextRun() throws Exception {
+        LocalServerDriver before = driver(1);
+        await().atMost(BOUND).until(() -> before.pooled() == 1);
+        before.stopAll();
+        Path entry;
+        try (Stream<Path> entries = Files.list(root.resolve("pool"))) {
+            entry = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        assertThat(entry.resolve(LocalServerDriver.PASSWORD_PENDING)).exists();
+        long pooledIdentity = before.systemIdentifier(new InstanceSpec(null, null, null, null, null, 0, entry))
+                .orElseThrow();
+        InstanceSpec spec = spec(before, "grace", "grace-Own-pass", "control-Grace-pass");
+        // As the claim left it: in place, its server running, the role's password still the pool's.
+        Files.createDirectories(spec.dataDirectory().getParent());
+        Files.move(entry, spec.dataDirectory());
+        InstanceSpec asPooled = new InstanceSpec(spec.instance(), spec.adminUsername(), spec.passwordVerifier(),
+                POOLED_PASSWORD, null, spec.port(), spec.dataDirectory());
+        before.ensureRunning(asPooled);
+        Files.write(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING), new byte[0]);
+        assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
+
+        LocalServerDriver after = driver(1);
+        after.provision(spec);
+
+        assertLogsIn(spec.port(), "grace", "grace-Own-pass");
+        assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Grace-pass");
+        assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
+        assertThat(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING)).doesNotExist();
+        assertThat(after.systemIdentifier(spec)).hasValue(pooledIdentity);
     }
 
     @Test

@@ -52,7 +52,7 @@ class WarmPoolTest {
         int claimers = 48;
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(claimers);
-        List<Future<Optional<Path>>> claims = new ArrayList<>();
+        List<Future<Optional<WarmPool.Claimed>>> claims = new ArrayList<>();
         for (int i = 0; i < claimers; i++) {
             Path target = Files.createDirectories(root.resolve("instances")).resolve("instance-" + i);
             claims.add(threads.submit(() -> {
@@ -62,10 +62,10 @@ class WarmPoolTest {
         }
         go.countDown();
         List<String> identities = new ArrayList<>();
-        for (Future<Optional<Path>> claim : claims) {
-            Optional<Path> claimed = claim.get();
+        for (Future<Optional<WarmPool.Claimed>> claim : claims) {
+            Optional<WarmPool.Claimed> claimed = claim.get();
             if (claimed.isPresent()) {
-                identities.add(Files.readString(claimed.get().resolve("identity")));
+                identities.add(Files.readString(claimed.get().directory().resolve("identity")));
             }
         }
         threads.shutdown();
@@ -121,7 +121,29 @@ class WarmPoolTest {
         assertThat(halfMade.getParent()).doesNotExist();
         assertThat(passwordFile).doesNotExist();
         assertThat(after.available()).isEqualTo(1);
-        assertThat(after.claimInto(root.resolve("target"))).isPresent();
+        // Made by the run before: its password was not kept, and the claimer must set one without it.
+        assertThat(after.claimInto(root.resolve("target"))).hasValueSatisfying(claimed -> {
+            assertThat(claimed.directory()).isEqualTo(root.resolve("target"));
+            assertThat(claimed.password()).isNull();
+        });
         assertThat(root.resolve("target").resolve("identity")).hasContent("1");
+    }
+
+    @Test
+    void aClaimHandsOutThePasswordItsEntryWasMadeWithOnce() {
+        AtomicInteger passwords = new AtomicInteger();
+        WarmPool pool = new WarmPool(root.resolve("pool"), 2, this::initialize,
+                () -> "pooled-" + passwords.incrementAndGet(), Duration.ofSeconds(10));
+        pool.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> pool.available() == 2);
+        pool.stop();
+
+        List<String> handedOut = new ArrayList<>();
+        for (String target : List.of("first", "second")) {
+            WarmPool.Claimed claimed = pool.claimInto(root.resolve(target)).orElseThrow();
+            handedOut.add(claimed.password());
+            assertThat(claimed.toString()).doesNotContain(claimed.password());
+        }
+        assertThat(handedOut).containsExactlyInAnyOrder("pooled-1", "pooled-2");
     }
 }

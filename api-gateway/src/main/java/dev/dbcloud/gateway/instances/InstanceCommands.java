@@ -24,6 +24,7 @@ import dev.dbcloud.gateway.idempotency.IdempotentRequests;
 import dev.dbcloud.gateway.idempotency.RequestFingerprint;
 import dev.dbcloud.gateway.operations.OperationType;
 import dev.dbcloud.gateway.operations.Operations;
+import dev.dbcloud.gateway.status.InstanceReads;
 import dev.dbcloud.gateway.status.OperationStatus;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.status.StatusClient;
@@ -66,16 +67,18 @@ public class InstanceCommands {
     private final Outbox outbox;
     private final ControlPasswordCipher cipher;
     private final StatusClient status;
+    private final InstanceReads reads;
     private final Clock clock;
 
     InstanceCommands(InstanceNames names, Operations operations, IdempotentRequests idempotency, Outbox outbox,
-            ControlPasswordCipher cipher, StatusClient status, Clock clock) {
+            ControlPasswordCipher cipher, StatusClient status, InstanceReads reads, Clock clock) {
         this.names = names;
         this.operations = operations;
         this.idempotency = idempotency;
         this.outbox = outbox;
         this.cipher = cipher;
         this.status = status;
+        this.reads = reads;
         this.clock = clock;
     }
 
@@ -399,6 +402,7 @@ public class InstanceCommands {
     private OperationView publish(String topic, String tenant, OperationView operation, SpecificRecordBase command) {
         outbox.append(topic, EventMetadata.stamp(command, operation.id(),
                 new InstanceRef(tenant, operation.instanceName()), operation.createdAt()));
+        reads.commandAccepted(tenant, operation.instanceName(), operation.id());
         return operation;
     }
 

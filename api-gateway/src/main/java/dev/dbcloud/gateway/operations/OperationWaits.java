@@ -36,8 +36,11 @@ import org.springframework.web.context.request.async.DeferredResult;
 public class OperationWaits {
 
     static final Duration FALLBACK = Duration.ofSeconds(2);
-    /** After an outcome event, status-service may take a moment to project it: look again a few times. */
-    private static final long[] AFTER_EVENT_MILLIS = {0, 150, 600};
+    /**
+     * After an outcome event, status-service may take a moment to project it (it consumes the same event): look
+     * again, soon at first, since it usually takes a few milliseconds, and no more once the wait is answered.
+     */
+    private static final long[] AFTER_EVENT_MILLIS = {0, 15, 40, 100, 250, 600, 1200};
     private static final Logger log = LoggerFactory.getLogger(OperationWaits.class);
 
     private final Operations operations;

@@ -8,6 +8,7 @@ import dev.dbcloud.events.InstanceDestroyed;
 import dev.dbcloud.events.InstanceUnlinked;
 import dev.dbcloud.events.UnlinkFailed;
 import dev.dbcloud.gateway.instances.InstanceNames;
+import dev.dbcloud.gateway.status.InstanceReads;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.springframework.kafka.annotation.KafkaHandler;
@@ -15,9 +16,9 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Frees the names of instances that are gone, and wakes the long-polls of every operation an event is about. With
- * more than one gateway, only the one that consumes an event is woken by it; the others find out by their
- * periodic check.
+ * Frees the names of instances that are gone, tells {@link InstanceReads} what happened to each instance, and wakes
+ * the long-polls of every operation an event is about. With more than one gateway, only the one that consumes an
+ * event is woken by it; the others find out by their periodic check.
  */
 @Component
 @KafkaListener(topics = Topics.INSTANCE_EVENTS, groupId = Topics.Groups.GATEWAY)
@@ -25,10 +26,12 @@ class InstanceOutcomesListener {
 
     private final InstanceNames names;
     private final OperationWaits waits;
+    private final InstanceReads reads;
 
-    InstanceOutcomesListener(InstanceNames names, OperationWaits waits) {
+    InstanceOutcomesListener(InstanceNames names, OperationWaits waits, InstanceReads reads) {
         this.names = names;
         this.waits = waits;
+        this.reads = reads;
     }
 
     @KafkaHandler
@@ -57,6 +60,9 @@ class InstanceOutcomesListener {
 
     @KafkaHandler(isDefault = true)
     void wake(SpecificRecordBase event) {
-        waits.outcome(EventMetadata.of(event).operationId());
+        EventMetadata metadata = EventMetadata.of(event);
+        reads.eventSeen(metadata.instance().tenant(), metadata.instance().name(), metadata.operationId(),
+                metadata.occurredAt());
+        waits.outcome(metadata.operationId());
     }
 }

@@ -15,6 +15,7 @@ import dev.dbcloud.gateway.refusals.ConflictException;
 import dev.dbcloud.gateway.refusals.NotFoundException;
 import dev.dbcloud.gateway.refusals.ValidationFailedException;
 import dev.dbcloud.gateway.status.DatabaseView;
+import dev.dbcloud.gateway.status.InstanceReads;
 import dev.dbcloud.gateway.status.InstanceView;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.status.StatusClient;
@@ -37,10 +38,12 @@ class InstanceController {
 
     private final InstanceCommands commands;
     private final StatusClient status;
+    private final InstanceReads reads;
 
-    InstanceController(InstanceCommands commands, StatusClient status) {
+    InstanceController(InstanceCommands commands, StatusClient status, InstanceReads reads) {
         this.commands = commands;
         this.status = status;
+        this.reads = reads;
     }
 
     @PostMapping("/v1/instances")
@@ -61,7 +64,7 @@ class InstanceController {
     @GetMapping("/v1/instances/{name}")
     @Refusal(status = 503, codes = "STATUS_UNAVAILABLE")
     InstanceView instance(Caller caller, @PathVariable String name) {
-        return status.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+        return reads.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
     }
 
     /** Where to connect, as the instance's admin user; the password is never part of it. */
@@ -74,7 +77,7 @@ class InstanceController {
         if (!violations.isEmpty()) {
             throw new ValidationFailedException(violations);
         }
-        InstanceView instance = status.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
+        InstanceView instance = reads.instance(caller.tenant(), name).orElseThrow(() -> noInstance(name));
         if (instance.hostName() == null || instance.port() == null) {
             throw new ConflictException("INSTANCE_NOT_READY", "Instance " + name + " has no address yet; it is "
                     + instance.status() + ".");

@@ -1,0 +1,115 @@
+package dev.dbcloud.gateway.status;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads of one instance, answered again from what status-service said for up to
+ * {@code dbcloud.gateway.reads.cache-for} (1 s), so a busy client's reads of the same instance cost no hop to
+ * status-service. Only a settled instance is remembered (AVAILABLE, UNAVAILABLE, STOPPED, FAILED), never one missing,
+ * and never an answer older than what this gateway knows happened to it:
+ * <ul>
+ *   <li>a command for the instance accepted here forgets it, and nothing is remembered of it until the command's
+ *       outcome arrives and status-service has applied it ({@link #commandAccepted});</li>
+ *   <li>any other event about it forgets it, and an answer is remembered again only once status-service has applied
+ *       that event: its {@code updatedAt} is the latest {@code occurredAt} applied ({@link #eventSeen}).</li>
+ * </ul>
+ * So a client that saw its operation end never reads the instance as it was before. An event consumed by another
+ * gateway is not seen here: a read here may then be up to {@code cache-for} older than status-service's view. What
+ * is awaited is given up after an hour, should its event never come here.
+ */
+@Component
+public class InstanceReads {
+
+    private static final Set<String> SETTLED = Set.of("AVAILABLE", "UNAVAILABLE", "STOPPED", "FAILED");
+    static final Duration GIVE_UP_WAITING_AFTER = Duration.ofHours(1);
+
+    private record Key(String tenant, String name) {
+    }
+
+    /**
+     * What an answer must reflect to be remembered: status-service's view from {@code freshFrom} on, and, while
+     * {@code operation} is set, that operation's outcome first.
+     */
+    private record Awaited(Instant freshFrom, UUID operation) {
+        boolean satisfiedBy(InstanceView view) {
+            return operation == null && view.updatedAt() != null && !view.updatedAt().isBefore(freshFrom);
+        }
+    }
+
+    private final BiFunction<String, String, Optional<InstanceView>> status;
+    private final boolean enabled;
+    private final Cache<Key, InstanceView> answers;
+    private final Cache<Key, Awaited> awaited;
+
+    @Autowired
+    InstanceReads(StatusClient status, InstanceReadProperties properties) {
+        this(status::instance, properties, Ticker.systemTicker());
+    }
+
+    InstanceReads(BiFunction<String, String, Optional<InstanceView>> status, InstanceReadProperties properties,
+            Ticker ticker) {
+        this.status = status;
+        this.enabled = !properties.cacheFor().isZero();
+        this.answers = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(properties.cacheFor())
+                .maximumSize(enabled ? properties.cacheSize() : 0).build();
+        this.awaited = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(GIVE_UP_WAITING_AFTER)
+                .maximumSize(10L * properties.cacheSize()).build();
+    }
+
+    /** The tenant's instance of that name, as status-service said it lately; empty when it has none. */
+    public Optional<InstanceView> instance(String tenant, String name) {
+        if (!enabled) {
+            return status.apply(tenant, name);
+        }
+        Key key = new Key(tenant, name);
+        InstanceView remembered = answers.getIfPresent(key);
+        if (remembered != null) {
+            return Optional.of(remembered);
+        }
+        Optional<InstanceView> answer = status.apply(tenant, name);
+        answer.filter(view -> SETTLED.contains(view.status())).ifPresent(view ->
+                // Atomic with the event and command calls below, for the key: none can slip in between the check and
+                // the put, so an answer from before an event is never remembered after it.
+                awaited.asMap().compute(key, (k, required) -> {
+                    if (required != null && !required.satisfiedBy(view)) {
+                        return required;
+                    }
+                    answers.put(key, view);
+                    return null;
+                }));
+        return answer;
+    }
+
+    /**
+     * A command for the instance was accepted: it is read from status-service until the outcome of its operation has
+     * arrived here and been applied there.
+     */
+    public void commandAccepted(String tenant, String name, UUID operation) {
+        Key key = new Key(tenant, name);
+        awaited.asMap().compute(key, (k, required) -> {
+            answers.invalidate(key);
+            return new Awaited(Instant.MIN, operation);
+        });
+    }
+
+    /** An event about the instance arrived: an answer from before status-service applied it is stale. */
+    public void eventSeen(String tenant, String name, UUID operation, Instant occurredAt) {
+        Key key = new Key(tenant, name);
+        awaited.asMap().compute(key, (k, required) -> {
+            answers.invalidate(key);
+            boolean stillAwaited = required != null && required.operation() != null
+                    && !required.operation().equals(operation);
+            return new Awaited(occurredAt, stillAwaited ? required.operation() : null);
+        });
+    }
+}

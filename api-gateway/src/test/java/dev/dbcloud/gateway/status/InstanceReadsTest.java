@@ -1,0 +1,141 @@
+package dev.dbcloud.gateway.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the gateway remembers of instance reads: settled answers for a while, never across tenants, never an answer
+ * from before an event it saw or a command it accepted.
+ */
+class InstanceReadsTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
+
+    private final Map<String, InstanceView> statusService = new HashMap<>();
+    private final AtomicInteger asked = new AtomicInteger();
+    private final AtomicLong nanos = new AtomicLong();
+    private final InstanceReads reads = reads(Duration.ofSeconds(1));
+
+    private InstanceReads reads(Duration cacheFor) {
+        return new InstanceReads((tenant, name) -> {
+            asked.incrementAndGet();
+            return Optional.ofNullable(statusService.get(tenant + "/" + name));
+        }, new InstanceReadProperties(cacheFor, 100), nanos::get);
+    }
+
+    private void project(String tenant, String name, String status, Instant updatedAt) {
+        statusService.put(tenant + "/" + name, new InstanceView(name, "localhost", 15432, status, null, "alice",
+                "local", T0, updatedAt, null));
+    }
+
+    private String read(String tenant, String name) {
+        return reads.instance(tenant, name).map(InstanceView::status).orElse("none");
+    }
+
+    private void advance(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+    }
+
+    @Test
+    void aSettledInstanceIsAnsweredAgainWithoutAskingUntilItsTimeIsUp() {
+        project("acme", "orders", "AVAILABLE", T0);
+
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        assertThat(asked).hasValue(1);
+
+        advance(Duration.ofMillis(1001));
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        assertThat(asked).hasValue(2);
+    }
+
+    @Test
+    void instancesUnderWayMissingOrOfAnotherTenantAreAlwaysAsked() {
+        project("acme", "orders", "PROVISIONING", T0);
+        project("globex", "orders", "AVAILABLE", T0);
+
+        assertThat(read("acme", "orders")).isEqualTo("PROVISIONING");
+        assertThat(read("acme", "orders")).isEqualTo("PROVISIONING");
+        assertThat(read("acme", "missing")).isEqualTo("none");
+        assertThat(read("acme", "missing")).isEqualTo("none");
+        assertThat(asked).hasValue(4);
+
+        assertThat(read("globex", "orders")).isEqualTo("AVAILABLE");
+        project("acme", "orders", "AVAILABLE", T0);
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        assertThat(asked).hasValue(6);
+    }
+
+    @Test
+    void afterAnAcceptedCommandNothingIsRememberedUntilItsOutcomeIsApplied() {
+        project("acme", "orders", "AVAILABLE", T0);
+        read("acme", "orders");
+        UUID stop = UUID.randomUUID();
+
+        reads.commandAccepted("acme", "orders", stop);
+        // status-service has not heard of the stop yet, nor of another event of the instance.
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        reads.eventSeen("acme", "orders", UUID.randomUUID(), T0.plusSeconds(1));
+        project("acme", "orders", "AVAILABLE", T0.plusSeconds(1));
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        assertThat(asked).hasValue(3);
+
+        // The outcome arrives here before status-service has applied it: what it says is not remembered.
+        reads.eventSeen("acme", "orders", stop, T0.plusSeconds(2));
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        project("acme", "orders", "STOPPED", T0.plusSeconds(2));
+        assertThat(read("acme", "orders")).isEqualTo("STOPPED");
+        assertThat(read("acme", "orders")).isEqualTo("STOPPED");
+        assertThat(asked).hasValue(5);
+    }
+
+    @Test
+    void anEventForgetsWhatWasRememberedAndAnswersFromBeforeItAreNotRemembered() {
+        project("acme", "orders", "AVAILABLE", T0);
+        read("acme", "orders");
+
+        reads.eventSeen("acme", "orders", UUID.randomUUID(), T0.plusSeconds(5));
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        assertThat(read("acme", "orders")).isEqualTo("AVAILABLE");
+        assertThat(asked).hasValue(3);
+
+        project("acme", "orders", "UNAVAILABLE", T0.plusSeconds(5));
+        assertThat(read("acme", "orders")).isEqualTo("UNAVAILABLE");
+        assertThat(read("acme", "orders")).isEqualTo("UNAVAILABLE");
+        assertThat(asked).hasValue(4);
+    }
+
+    @Test
+    void aWaitWhoseEventNeverComesIsGivenUpAfterAnHour() {
+        project("acme", "orders", "AVAILABLE", T0);
+        reads.commandAccepted("acme", "orders", UUID.randomUUID());
+        read("acme", "orders");
+        read("acme", "orders");
+        assertThat(asked).hasValue(2);
+
+        advance(InstanceReads.GIVE_UP_WAITING_AFTER.plusSeconds(1));
+        read("acme", "orders");
+        read("acme", "orders");
+        assertThat(asked).hasValue(3);
+    }
+
+    @Test
+    void zeroAsksStatusServiceOnEveryRead() {
+        InstanceReads uncached = reads(Duration.ZERO);
+        project("acme", "orders", "AVAILABLE", T0);
+
+        uncached.instance("acme", "orders");
+        uncached.instance("acme", "orders");
+
+        assertThat(asked).hasValue(2);
+    }
+}

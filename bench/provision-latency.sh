@@ -2,8 +2,9 @@
 # Provisioning latency: POST /v1/instances to SUCCEEDED, one provisioning after another, beside the raw floor of
 # what a provisioning must do, timed by hand in the same run with the stack's own PostgreSQL binaries:
 #   initdb floor:  initdb + pg_ctl start -w + CREATE ROLE  (what a provisioning costs without the warm pool)
-#   claim floor:   postgres --single (ALTER ROLE dbosadmin) + pg_ctl start -w + CREATE ROLE, on a data directory
-#                  initialized beforehand, untimed (what it costs with a pooled directory)
+#   claim floor:   pg_ctl start -w + one psql session logged in with the pooled password (ALTER ROLE dbosadmin to
+#                  the instance's, CREATE ROLE), on a data directory initialized beforehand, untimed (what it costs
+#                  with a pooled directory)
 #
 # usage: bench/provision-latency.sh HOME [COUNT] [PAUSE]
 #   HOME   the --home of a running local stack (start it with DBCLOUD_POOL_SIZE=0 for "pool off"; 2 is the default)
@@ -65,6 +66,11 @@ role() { # port -> CREATE ROLE over TCP as dbosadmin
   PGPASSWORD=$2 "$psql" -X -q -h 127.0.0.1 -p "$1" -U dbosadmin -d postgres -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE alice WITH LOGIN CREATEDB CREATEROLE NOSUPERUSER PASSWORD '$password'" >/dev/null
 }
+claim_role() { # port pooled-password new-password -> one session: the control role's new password, the admin role
+  PGPASSWORD=$2 "$psql" -X -q -h 127.0.0.1 -p "$1" -U dbosadmin -d postgres -v ON_ERROR_STOP=1 \
+    -c "ALTER ROLE dbosadmin PASSWORD '$3'" \
+    -c "CREATE ROLE alice WITH LOGIN CREATEDB CREATEROLE NOSUPERUSER PASSWORD '$password'" >/dev/null
+}
 initdb_() { # dir password
   printf '%s' "$2" > "$work/pw"
   "${as_pg[@]}" "$bin/initdb" -D "$1" -U dbosadmin --pwfile="$work/pw" --auth=scram-sha-256 -E UTF8 --locale=C >/dev/null
@@ -87,20 +93,18 @@ for i in $(seq 1 "$count"); do
   dir="$work/claim-$i"
   initdb_ "$dir" pooled-pass-1 "$floor_port"
   start=$(now_ns)
-  echo "ALTER ROLE dbosadmin PASSWORD 'control-pass-2'" \
-    | "${as_pg[@]}" "$bin/postgres" --single -D "$dir" -c exit_on_error=on postgres >/dev/null 2>&1
-  single=$(ms_since "$start")
   start_ "$dir"
-  role "$floor_port" control-pass-2
+  started=$(ms_since "$start")
+  claim_role "$floor_port" pooled-pass-1 control-pass-2
   ms_since "$start" >> "$work/claim-floor"
-  echo "$single" >> "$work/single-user"
+  echo "$started" >> "$work/start"
   stop_ "$dir"
 done
 echo "load after the floors: $(uptime)"
 
 echo "API, POST to SUCCEEDED:       $(percentiles "$work/api")"
 echo "initdb floor (initdb+start+role): $(percentiles "$work/initdb-floor")"
-echo "claim floor (single+start+role):  $(percentiles "$work/claim-floor")"
-echo "  of which postgres --single:     $(percentiles "$work/single-user")"
+echo "claim floor (start+role):         $(percentiles "$work/claim-floor")"
+echo "  of which pg_ctl start -w:       $(percentiles "$work/start")"
 
 for i in $(seq 1 "$count"); do api -X DELETE "$url/v1/instances/lat_${run}_$i" >/dev/null || true; done

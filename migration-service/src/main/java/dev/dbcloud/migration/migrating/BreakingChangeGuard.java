@@ -69,12 +69,15 @@ final class BreakingChangeGuard {
                     + "pg_catalog.quote_ident('" + ApplicationFlyway.SCHEMA + "') || ', ' || "
                     + "pg_catalog.current_setting('search_path'), true)");
             long transaction = transactionId(statement);
+            // Nothing runs between two migrations: the shape one left is the shape the next begins with.
+            CatalogSnapshot shape = CatalogSnapshot.take(session);
             for (int index = 0; index < pending.size(); index++) {
                 RequestedScripts.Script script = pending.get(index);
-                Inspection inspection = inspect(session, statement, transaction, index, script);
-                if (!(inspection instanceof Clean)) {
-                    return inspection;
+                Inspected inspected = inspect(session, statement, transaction, index, script, shape);
+                if (!(inspected.inspection() instanceof Clean)) {
+                    return inspected.inspection();
                 }
+                shape = inspected.after();
             }
             return new Clean();
         } finally {
@@ -83,15 +86,18 @@ final class BreakingChangeGuard {
         }
     }
 
-    private static Inspection inspect(Connection session, Statement statement, long transaction, int index,
-            RequestedScripts.Script script) throws SQLException {
+    /** What one migration's dry run found, and the shape the database has after it (the next one's "before"). */
+    private record Inspected(Inspection inspection, CatalogSnapshot after) {
+    }
+
+    private static Inspected inspect(Connection session, Statement statement, long transaction, int index,
+            RequestedScripts.Script script, CatalogSnapshot before) throws SQLException {
         List<ScriptStatements.Statement> statements;
         try {
-            statements = ScriptStatements.of(script);
+            statements = script.statements();
         } catch (FlywayException e) {
-            return new Unverifiable(index, script.version(), "the script cannot be parsed");
+            return new Inspected(new Unverifiable(index, script.version(), "the script cannot be parsed"), before);
         }
-        CatalogSnapshot before = CatalogSnapshot.take(session);
         CatalogSnapshot after = before;
         Map<String, ScriptStatements.Statement> firstShownBy = new LinkedHashMap<>();
         for (ScriptStatements.Statement sql : statements) {
@@ -100,16 +106,16 @@ final class BreakingChangeGuard {
             }
             if (sql.controlsTransaction()) {
                 // Run here, it would commit the dry run.
-                return new EndsTransaction(script.version(), sql);
+                return new Inspected(new EndsTransaction(script.version(), sql), after);
             }
             try {
                 statement.execute(sql.sql());
             } catch (SQLException e) {
-                return new Unverifiable(index, script.version(), "SQLSTATE " + e.getSQLState());
+                return new Inspected(new Unverifiable(index, script.version(), "SQLSTATE " + e.getSQLState()), after);
             }
             if (transactionId(statement) != transaction) {
                 // The parser and the server disagreed on where a statement ends; what ran has been committed.
-                return new EndsTransaction(script.version(), sql);
+                return new Inspected(new EndsTransaction(script.version(), sql), after);
             }
             after = CatalogSnapshot.take(session);
             for (String change : before.breakingChangesTo(after)) {
@@ -118,9 +124,9 @@ final class BreakingChangeGuard {
         }
         List<String> changes = before.breakingChangesTo(after);
         if (changes.isEmpty()) {
-            return new Clean();
+            return new Inspected(new Clean(), after);
         }
-        return new Breaking(script.version(), changes, firstShownBy.get(changes.get(0)));
+        return new Inspected(new Breaking(script.version(), changes, firstShownBy.get(changes.get(0))), after);
     }
 
     private static long transactionId(Statement statement) throws SQLException {

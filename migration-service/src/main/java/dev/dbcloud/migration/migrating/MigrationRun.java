@@ -183,7 +183,7 @@ final class MigrationRun {
         for (RequestedScripts.Script script : pending) {
             List<ScriptStatements.Statement> statements;
             try {
-                statements = ScriptStatements.of(script);
+                statements = script.statements();
             } catch (FlywayException e) {
                 continue; // Flyway reports it when it gets there, after the versions before it.
             }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.ResourceProvider;
 import org.flywaydb.core.api.resource.LoadableResource;
@@ -57,6 +58,8 @@ final class RequestedScripts implements ResourceProvider {
         private final MigrationVersion version;
         private final String name;
         private final String sql;
+        private List<ScriptStatements.Statement> statements;
+        private FlywayException unparsable;
 
         private Script(MigrationVersion version, String name, String sql) {
             this.version = version;
@@ -78,6 +81,26 @@ final class RequestedScripts implements ResourceProvider {
 
         String sql() {
             return sql;
+        }
+
+        /**
+         * Its statements ({@link ScriptStatements#of}), parsed once however often a run looks at them: parsing costs
+         * more than running a small statement.
+         *
+         * @throws FlywayException when the script cannot be parsed, each time it is asked
+         */
+        List<ScriptStatements.Statement> statements() {
+            if (statements == null && unparsable == null) {
+                try {
+                    statements = ScriptStatements.of(this);
+                } catch (FlywayException e) {
+                    unparsable = e;
+                }
+            }
+            if (unparsable != null) {
+                throw unparsable;
+            }
+            return statements;
         }
 
         @Override

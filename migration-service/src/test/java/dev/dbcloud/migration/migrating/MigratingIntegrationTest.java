@@ -164,6 +164,23 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
     }
 
     @Test
+    void aBreakingChangeToWhatAnEarlierPendingMigrationCreatedIsRefused() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                CUSTOMERS, migration("3", "widen customers", "ALTER TABLE customers ADD COLUMN email text;"),
+                migration("4", "drop customer names", "ALTER TABLE customers DROP COLUMN name;")));
+
+        // Each migration is compared with the shape the ones before it left, not with the shape before the run.
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.BREAKING_CHANGE);
+        assertThat(failed.getFailedVersion()).isEqualTo("4");
+        assertThat(failed.getMessage()).contains("column public.customers.name dropped");
+        assertThat(query(database, "SELECT to_regclass('public.orders') IS NULL, to_regclass('public.customers') IS NULL"))
+                .containsExactly(List.of("t", "t"));
+    }
+
+    @Test
     void appliesABreakingChangeWhenTheRequestAllowsIt() throws SQLException {
         InstanceRef instance = knownLocalInstance();
         String database = uniqueDatabase("shop");

@@ -46,6 +46,18 @@ class ScriptStatementsTest {
                 .containsExactly(true, false, false, false, true, true, true, false, true);
     }
 
+    @Test
+    void aRequestedScriptIsCutOnceHoweverOftenItsStatementsAreAsked() {
+        RequestedScripts.Script script = new RequestedScripts(List.of(new Migration("1", "test",
+                "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN note text;"))).script(
+                org.flywaydb.core.api.MigrationVersion.fromVersion("1")).orElseThrow();
+
+        List<ScriptStatements.Statement> statements = script.statements();
+
+        assertThat(statements).extracting(ScriptStatements.Statement::line).containsExactly(1, 2);
+        assertThat(script.statements()).isSameAs(statements);
+    }
+
     private static List<ScriptStatements.Statement> statements(String sql) {
         return ScriptStatements.of(new RequestedScripts(List.of(new Migration("1", "test", sql))).script(
                 org.flywaydb.core.api.MigrationVersion.fromVersion("1")).orElseThrow());

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Migrations: COUNT small migrations (V1..V<COUNT>, each a CREATE TABLE, an ALTER TABLE ADD COLUMN or an INSERT)
+# applied through the API, beside raw Flyway applying the very same scripts on the same server, round after round.
+#   API:  one POST /v1/instances/{name}/migrations holding all the scripts (what `dbcloud migrate` sends), to the
+#         operation's SUCCEEDED (long-poll GET /v1/operations/{id}?waitSeconds=30); each round a new application,
+#         so a new database, as the raw run gets. This includes the gateway, the outbox and Kafka both ways, the
+#         restore point, CREATE DATABASE, the migrator role, validation, the breaking-change guard's dry run,
+#         Flyway and the read model.
+#   raw:  Flyway's Java API (flyway-core, flyway-database-postgresql, the PostgreSQL driver, from ~/.m2) in one
+#         JVM, logging in as the instance's admin user over TCP, the same scripts from a folder, each round on a
+#         database created beforehand, untimed; timed is Flyway.configure()...load().migrate().
+# Before the timed rounds, one untimed round of each (the service's and the raw JVM's first Flyway run load
+# classes and compile code a long-running service has done long since).
+#
+# usage: bench/migrations.sh HOME [ROUNDS] [COUNT]
+#   HOME    the --home of a running local stack
+#   ROUNDS  timed rounds of each, 7 by default
+#   COUNT   migrations per round, 50 by default
+# ALLOW_BREAKING_CHANGES=true sends allowBreakingChanges, which skips the breaking-change guard's dry run (to see
+# what the guard costs); false by default, as `dbcloud migrate` sends it.
+# It provisions an instance (mig_<run>) and destroys it at the end. Needs curl, jq, java and psql
+# (PSQL=/usr/lib/postgresql/15/bin/psql by default), and the jars above in ~/.m2 (M2=~/.m2/repository).
+set -euo pipefail
+home=${1:?usage: bench/migrations.sh HOME [ROUNDS] [COUNT]}
+rounds=${2:-7}
+count=${3:-50}
+psql=${PSQL:-/usr/lib/postgresql/15/bin/psql}
+m2=${M2:-$HOME/.m2/repository}
+password=Bench-migrations-pass1
+allow_breaking=${ALLOW_BREAKING_CHANGES:-false}
+
+credential() { sed -n "s/^$1=//p" "$home/credentials"; }
+url=$(credential url)
+key=$(credential api_key)
+run=$(( $(date +%s) % 100000 ))
+instance="mig_$run"
+work=$(mktemp -d)
+cleanup() {
+  curl -fsS -X DELETE -H "Authorization: Bearer $key" "$url/v1/instances/$instance" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+api() { curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$@"; }
+now_ns() { date +%s%N; }
+ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
+await() { # operation id -> its final status
+  local status=PENDING
+  while [ "$status" != SUCCEEDED ] && [ "$status" != FAILED ]; do
+    status=$(api "$url/v1/operations/$1?waitSeconds=30" | jq -r .status)
+  done
+  echo "$status"
+}
+# Median (lower of the two middle values for an even count), min, max of the numbers in a file.
+summary() {
+  sort -n "$1" | awk '{ v[NR] = $1 } END { printf "median %d ms (min %d, max %d, n %d)", \
+    v[int((NR + 1) / 2)], v[1], v[NR], NR }'
+}
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+jar() { # group path, artifact, version
+  local file="$m2/$1/$2/$3/$2-$3.jar"
+  [ -f "$file" ] || { echo "missing $file" >&2; exit 1; }
+  echo "$file"
+}
+
+# The scripts: every third one creates a table, the next adds a column to it, the next inserts rows into it.
+mkdir "$work/scripts"
+for i in $(seq 1 "$count"); do
+  t="t$(( (i - 1) / 3 + 1 ))"
+  case $(( (i - 1) % 3 )) in
+    0) sql="CREATE TABLE $t (id bigint PRIMARY KEY, name text NOT NULL);" ;;
+    1) sql="ALTER TABLE $t ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();" ;;
+    2) sql="INSERT INTO $t (id, name) SELECT g, 'row ' || g FROM generate_series(1, 100) AS g;" ;;
+  esac
+  printf '%s\n' "$sql" > "$work/scripts/V${i}__step_${i}.sql"
+done
+# The request body's migrations, as the CLI builds them from the folder.
+for i in $(seq 1 "$count"); do
+  jq -n --arg v "$i" --arg d "step $i" --rawfile s "$work/scripts/V${i}__step_${i}.sql" \
+    '{version: $v, description: $d, sql: $s}'
+done | jq -s . > "$work/migrations.json"
+
+echo "run $run: $rounds rounds of $count migrations against $url (allowBreakingChanges $allow_breaking)"
+echo "load before: $(uptime)"
+
+op=$(api -X POST "$url/v1/instances" \
+  -d "{\"name\":\"$instance\",\"username\":\"alice\",\"password\":\"$password\"}" | jq -r .id)
+[ "$(await "$op")" = SUCCEEDED ] || { echo "provisioning $instance failed" >&2; exit 1; }
+port=$(api "$url/v1/instances/$instance" | jq -r .port)
+echo "instance $instance on 127.0.0.1:$port"
+
+# 1. Through the API. Round 0 is the untimed one.
+for round in $(seq 0 "$rounds"); do
+  application="app_${round}"
+  jq -n --arg a "$application" --argjson allow "$allow_breaking" --slurpfile m "$work/migrations.json" \
+    '{application: $a, migrations: $m[0], allowBreakingChanges: $allow}' \
+    > "$work/request.json"
+  start=$(now_ns)
+  op=$(api -X POST "$url/v1/instances/$instance/migrations" --data-binary "@$work/request.json" | jq -r .id)
+  status=$(await "$op")
+  took=$(ms_since "$start")
+  [ "$status" = SUCCEEDED ] || { echo "migration round $round ended $status" >&2; api "$url/v1/operations/$op" >&2; exit 1; }
+  [ "$round" = 0 ] && echo "API untimed round: $took ms" || echo "$took" >> "$work/api"
+done
+echo "load after the API run: $(uptime)"
+
+# 2. Raw Flyway, the same scripts, fresh databases on the same server, as the instance's admin user.
+for round in $(seq 0 "$rounds"); do
+  PGPASSWORD=$password "$psql" -X -q -h 127.0.0.1 -p "$port" -U alice -d postgres -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE raw_$round" >/dev/null
+done
+# The raw runner, a single-file Java program (java's source launcher compiles it on the fly).
+cat > "$work/RawFlyway.java" <<'JAVA'
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Raw Flyway for bench/migrations.sh: applies the scripts of a folder to databases PREFIX0, PREFIX1 ... PREFIX<rounds>
+ * (created beforehand, empty), one after another in this JVM, and prints how long each Flyway run took:
+ * "untimed <ms>" for round 0 (class loading, a cold JIT), "timed <ms>" for the others. The password comes from
+ * PGPASSWORD. Fails unless each run applies every script.
+ *
+ * usage: java -cp flyway-core:flyway-database-postgresql:postgresql:jackson... RawFlyway.java PREFIX USER FOLDER ROUNDS COUNT
+ */
+public class RawFlyway {
+    public static void main(String[] args) {
+        String prefix = args[0];
+        String user = args[1];
+        String folder = Path.of(args[2]).toAbsolutePath().toString();
+        int rounds = Integer.parseInt(args[3]);
+        int count = Integer.parseInt(args[4]);
+        String password = System.getenv("PGPASSWORD");
+        for (int round = 0; round <= rounds; round++) {
+            long start = System.nanoTime();
+            MigrateResult result = Flyway.configure()
+                    .dataSource(prefix + round, user, password)
+                    .locations("filesystem:" + folder)
+                    .load()
+                    .migrate();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (result.migrationsExecuted != count) {
+                throw new IllegalStateException("round " + round + " applied " + result.migrationsExecuted);
+            }
+            System.out.println((round == 0 ? "untimed " : "timed ") + millis);
+        }
+    }
+}
+JAVA
+cp=$(jar org/flywaydb flyway-core 12.4.0):$(jar org/flywaydb flyway-database-postgresql 12.4.0)
+cp=$cp:$(jar org/postgresql postgresql 42.7.13)
+cp=$cp:$(jar tools/jackson/core jackson-databind 3.1.5):$(jar tools/jackson/core jackson-core 3.1.5)
+cp=$cp:$(jar com/fasterxml/jackson/core jackson-annotations 2.21)
+PGPASSWORD=$password java -cp "$cp" "$work/RawFlyway.java" "jdbc:postgresql://127.0.0.1:$port/raw_" alice \
+  "$work/scripts" "$rounds" "$count" > "$work/raw-out" 2> "$work/raw-flyway.log"
+sed -n 's/^untimed //p' "$work/raw-out" | sed 's/^/raw Flyway untimed round: /; s/$/ ms/'
+sed -n 's/^timed //p' "$work/raw-out" > "$work/raw"
+echo "load after the raw run: $(uptime)"
+
+echo "API, POST to SUCCEEDED:  $(summary "$work/api")"
+echo "raw Flyway migrate():    $(summary "$work/raw")"
+api_median=$(median "$work/api")
+raw_median=$(median "$work/raw")
+api_min=$(sort -n "$work/api" | head -1)
+raw_min=$(sort -n "$work/raw" | head -1)
+awk -v a="$api_median" -v r="$raw_median" -v am="$api_min" -v rm="$raw_min" \
+  'BEGIN { printf "ratio API/raw: %.2f by medians, %.2f by minimums\n", a / r, am / rm }'

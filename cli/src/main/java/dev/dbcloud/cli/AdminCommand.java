@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
  * stack writes, or {@code DBCLOUD_ADMIN_KEY}).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        addMethodSubcommands = false, // Dbcloud.commandLine adds them
         description = "Manage tenants, with the admin key (admin_key in the credentials file, or DBCLOUD_ADMIN_KEY).")
 final class AdminCommand implements Callable<Integer> {
 

@@ -25,6 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** {@code dbcloud db ...}: the instances of your tenant. Its subcommands inherit -h/--help and -V/--version. */
 @Command(name = "db", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        addMethodSubcommands = false, // Dbcloud.commandLine adds them
         description = "Provision, inspect, connect to, stop, start, restore, link and destroy instances.")
 final class DbCommand implements Callable<Integer> {
 

@@ -5,6 +5,7 @@ import dev.dbcloud.common.rules.Rule;
 import dev.dbcloud.common.rules.Violation;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,8 +28,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dbcloud", mixinStandardHelpOptions = true, versionProvider = Dbcloud.Version.class,
         description = "Provision, inspect, connect to, migrate and destroy PostgreSQL instances.",
-        subcommands = {LoginCommand.class, DbCommand.class, MigrateCommand.class, OperationCommand.class,
-            KeysCommand.class, AdminCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nConnection:%n",
         footer = "The control plane's URL and your API key come from $DBCLOUD_HOME/credentials (by default"
             + " ~/.dbcloud/credentials), which 'dbcloud login' and the local stack write. DBCLOUD_URL and"
@@ -44,6 +43,10 @@ public final class Dbcloud implements Callable<Integer> {
 
     static final String DEFAULT_URL = "http://localhost:8080";
 
+    /** The commands under {@code dbcloud}, in the order its usage lists them; see {@link #commandLine}. */
+    private static final List<Class<?>> COMMANDS = List.of(LoginCommand.class, DbCommand.class, MigrateCommand.class,
+            OperationCommand.class, KeysCommand.class, AdminCommand.class, CommandLine.HelpCommand.class);
+
     private final Terminal terminal;
 
     @Spec CommandSpec spec;
@@ -53,6 +56,11 @@ public final class Dbcloud implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Setting up the JSON mapper takes about as long as picocli's model of the command line: on a second core,
+        // meanwhile. The first use of Gateway.JSON waits for it; a command that needs none exits without waiting.
+        Thread json = new Thread(() -> Gateway.JSON.getClass(), "json-setup");
+        json.setDaemon(true);
+        json.start();
         System.exit(execute(Terminal.system(), args));
     }
 
@@ -63,7 +71,7 @@ public final class Dbcloud implements Callable<Integer> {
     }
 
     static int execute(Terminal terminal, String... args) {
-        CommandLine commandLine = new CommandLine(new Dbcloud(terminal));
+        CommandLine commandLine = commandLine(terminal, args);
         commandLine.setOut(terminal.out()).setErr(terminal.err());
         commandLine.setParameterExceptionHandler((e, arguments) -> {
             CommandLine command = e.getCommandLine();
@@ -84,6 +92,49 @@ public final class Dbcloud implements Callable<Integer> {
             return ExitCode.FAILED;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * The commands that {@code args} can reach. picocli builds each command's model from its annotations by
+     * reflection, which is most of what a command line costs before its request; so where {@code args} name a command
+     * ({@code db list}), only that command's chain is built: its siblings are left out, as they can play no part in
+     * parsing, running or failing that command line. Where they name none (no arguments, an option first, a typo, the
+     * {@code help} command), every command is there, for usage and "did you mean" as before. Commands with commands of
+     * their own as methods ({@code db}, {@code keys}, {@code admin}) say {@code addMethodSubcommands = false}: they are
+     * added here the same way.
+     */
+    static CommandLine commandLine(Terminal terminal, String... args) {
+        CommandLine root = new CommandLine(new Dbcloud(terminal));
+        Class<?> named = args.length == 0 ? null : COMMANDS.stream()
+                .filter(command -> command != CommandLine.HelpCommand.class && name(command).equals(args[0]))
+                .findFirst().orElse(null);
+        if (named == null) {
+            COMMANDS.forEach(command -> addCommand(root, command, null));
+        } else {
+            addCommand(root, named, args.length > 1 ? args[1] : null);
+        }
+        return root;
+    }
+
+    /** Adds {@code command} to {@code parent}, with the one of its method commands named {@code next}, else all. */
+    private static void addCommand(CommandLine parent, Class<?> command, String next) {
+        parent.addSubcommand(command);
+        CommandLine added = parent.getSubcommands().get(name(command));
+        if (added.getCommandSpec().isAddMethodSubcommands()) {
+            return; // picocli has added them all, if it has any
+        }
+        Method named = Arrays.stream(command.getDeclaredMethods()).filter(method -> method.isAnnotationPresent(
+                Command.class) && method.getAnnotation(Command.class).name().equals(next)).findFirst().orElse(null);
+        if (named == null) {
+            added.getCommandSpec().addMethodSubcommands(parent.getFactory());
+        } else {
+            CommandLine method = new CommandLine(named, parent.getFactory());
+            added.addSubcommand(method.getCommandName(), method);
+        }
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     /** A bare {@code dbcloud}: the usage. */

@@ -1,13 +1,15 @@
 package dev.dbcloud.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
@@ -20,6 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
  * The control plane's HTTP API, as the CLI uses it. Answers are JSON trees; refusals become a {@link CliException}
  * with the problem in the CLI's words ({@link Refusals}) and the exit code its status stands for. Every mutation
  * carries a fresh {@code Idempotency-Key}, so a request retried after a lost connection never acts twice.
+ *
+ * <p>The transport is the JDK's {@link HttpURLConnection}, not its {@code HttpClient}: a command line sends a request or
+ * two and exits, and {@code HttpClient} costs it some 400 classes more at start (its selector thread and a TLS context
+ * even for {@code http://}). No proxy is used, redirects are not followed, and {@code https://} URLs get the JDK's
+ * certificate and host-name checks, as with {@code HttpClient}'s defaults.
  */
 final class Gateway {
 
@@ -30,12 +37,10 @@ final class Gateway {
 
     private final URI base;
     private final String apiKey;
-    private final HttpClient http;
 
     Gateway(URI base, String apiKey) {
         this.base = base;
         this.apiKey = apiKey;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     URI base() {
@@ -69,64 +74,109 @@ final class Gateway {
 
     /** A GET that may be held by the server for up to {@code hold} (a long poll). */
     JsonNode get(String path, Duration hold) {
-        return send(request(path).GET().timeout(hold.plus(REQUEST_TIMEOUT)).build(), false);
+        return send("GET", path, null, hold.plus(REQUEST_TIMEOUT));
     }
 
     JsonNode post(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), true);
+        return send("POST", path, JSON.writeValueAsBytes(body), REQUEST_TIMEOUT);
     }
 
     JsonNode delete(String path) {
-        return send(request(path).DELETE().build(), true);
+        return send("DELETE", path, null, REQUEST_TIMEOUT);
     }
 
-    private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json, application/problem+json");
-        if (apiKey != null) {
-            request.header("Authorization", "Bearer " + apiKey);
-        }
-        return request;
-    }
-
-    private JsonNode send(HttpRequest request, boolean mutation) {
-        if (mutation) {
-            request = HttpRequest.newBuilder(request, (name, value) -> true)
-                    .header("Idempotency-Key", UUID.randomUUID().toString()).build();
-        }
+    /** A POST or DELETE is a mutation: it carries an {@code Idempotency-Key}, the same for each attempt. */
+    private JsonNode send(String method, String path, byte[] body, Duration timeout) {
+        URI uri = base.resolve(path);
+        String idempotencyKey = "GET".equals(method) ? null : UUID.randomUUID().toString();
         for (int attempt = 1; ; attempt++) {
+            HttpURLConnection connection = connect(method, uri, body, idempotencyKey, timeout);
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 429 && attempt < ATTEMPTS) {
+                int status = exchange(connection, body);
+                if (status == 429 && attempt < ATTEMPTS) {
                     // Too many requests of this tenant at once (long-polls, say): ask again a little later.
+                    connection.disconnect();
                     pause(attempt);
                     continue;
                 }
-                return answer(response);
-            } catch (ConnectException | HttpConnectTimeoutException e) {
-                throw unreachable(e);
+                return answer(method, uri, status, read(connection, status));
+            } catch (SocketTimeoutException e) {
+                // The answer did not come in time: as HttpClient's request timeout, a failure worth another try.
+                if (attempt == ATTEMPTS) {
+                    throw unreachable("request timed out");
+                }
+                pause(attempt);
             } catch (IOException e) {
                 // The request may or may not have arrived; its Idempotency-Key makes sending it again safe.
                 if (attempt == ATTEMPTS) {
                     throw unreachable(e);
                 }
                 pause(attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException(ExitCode.FAILED, "interrupted");
             }
         }
     }
 
-    private JsonNode answer(HttpResponse<String> response) {
-        int status = response.statusCode();
-        JsonNode body = parse(response.body());
+    /**
+     * A connection for one attempt, made (for https, its TLS handshake done) before anything is sent: a server that
+     * refuses or cannot be found, or does not take the connection in time, is unreachable at once, without retrying.
+     * A failed handshake is an {@link IOException} of the attempt, tried again as before.
+     */
+    private HttpURLConnection connect(String method, URI uri, byte[] body, String idempotencyKey, Duration timeout) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            connection.setRequestMethod(method);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) timeout.toMillis());
+            connection.setRequestProperty("Accept", "application/json, application/problem+json");
+            if (apiKey != null) {
+                connection.setRequestProperty("Authorization", "Bearer " + apiKey);
+            }
+            if (idempotencyKey != null) {
+                connection.setRequestProperty("Idempotency-Key", idempotencyKey);
+            }
+            if (body != null) {
+                connection.setRequestProperty("Content-Type", "application/json");
+                connection.setDoOutput(true);
+            }
+            return connection;
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** Sends the request; answers the status. Connecting fails as {@link #unreachable} without another try. */
+    private int exchange(HttpURLConnection connection, byte[] body) throws IOException {
+        try {
+            connection.connect();
+        } catch (ConnectException | UnknownHostException e) {
+            // As HttpClient had it: no reason from the JDK, the same words for both.
+            throw unreachable("connection refused");
+        } catch (SocketTimeoutException e) {
+            throw unreachable("HTTP connect timed out");
+        }
+        if (body != null) {
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+        }
+        return connection.getResponseCode();
+    }
+
+    /** The answer's body, a refusal's too; empty when there is none. */
+    private static String read(HttpURLConnection connection, int status) throws IOException {
+        try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private JsonNode answer(String method, URI uri, int status, String response) {
+        JsonNode body = parse(response);
         if (status < 300) {
             return body;
         }
-        throw new CliException(exitCode(status), Refusals.describe(response.request().method(),
-                response.request().uri().getPath(), status, body));
+        throw new CliException(exitCode(status), Refusals.describe(method, uri.getPath(), status, body));
     }
 
     private static int exitCode(int status) {
@@ -150,9 +200,12 @@ final class Gateway {
         }
     }
 
-    private CliException unreachable(Exception e) {
-        String reason = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage()
-                : e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+    private CliException unreachable(IOException e) {
+        return unreachable(e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage()
+                : e.getClass().getSimpleName());
+    }
+
+    private CliException unreachable(String reason) {
         return new CliException(ExitCode.UNREACHABLE, "cannot reach dbcloud at " + base + " (" + reason
                 + "). Is it running? 'dbcloud login --url URL' points the CLI elsewhere.");
     }

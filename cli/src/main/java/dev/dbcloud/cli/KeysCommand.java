@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 
 /** {@code dbcloud keys ...}: your tenant's API keys. A key is shown once, when created. */
 @Command(name = "keys", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        addMethodSubcommands = false, // Dbcloud.commandLine adds them
         description = "Create, list and revoke your tenant's API keys.")
 final class KeysCommand implements Callable<Integer> {
 

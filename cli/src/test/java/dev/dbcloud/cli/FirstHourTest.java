@@ -394,7 +394,7 @@ class FirstHourTest {
         @Test
         void everyCommandTakesJson() {
             List<String> without = new ArrayList<>();
-            collectWithoutJson(new CommandLine(new Dbcloud(null)), without);
+            collectWithoutJson(Dbcloud.commandLine(null), without);
 
             assertThat(without).isEmpty();
         }

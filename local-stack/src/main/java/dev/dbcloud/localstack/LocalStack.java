@@ -31,6 +31,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,15 +177,23 @@ public final class LocalStack implements AutoCloseable {
         // threads each, rather than Tomcat's ten per server; they still grow to its maximum under load.
         common.put("server.tomcat.threads.min-spare", 2);
 
-        int statusPort = run("status-service", StatusServiceApplication.builder(), common, postgres, "dbcloud_status", 0,
-                Map.of("dbcloud.internal.token", internalToken));
-        run("migration-service", MigrationServiceApplication.builder(), common, postgres, "dbcloud_migration", 0,
-                Map.of("dbcloud.keyset-file", keyset.toString()));
-        run("provisioner-service", ProvisionerApplication.builder(), common, postgres, "dbcloud_provisioner", 0, Map.of(
-                "dbcloud.keyset-file", keyset.toString(),
-                "dbcloud.provisioner.local.root", home.toString(),
-                "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"));
-        int port = run("api-gateway", GatewayApplication.builder(), common, postgres, "dbcloud_gateway", gatewayPort, Map.of(
+        // status-service first and alone: the gateway needs its port, and the first service to start sets up the one
+        // logging system the JVM has (the others find it set up). Then the other three side by side, on 2 cores about
+        // half the time they take one after another; registered in this order whatever order they finish in, so they
+        // stop in the reverse one.
+        int statusPort = register(launch("status-service", StatusServiceApplication.builder(), common, postgres,
+                "dbcloud_status", 0, Map.of("dbcloud.internal.token", internalToken)));
+        ExecutorService starting = Executors.newFixedThreadPool(3);
+        List<Future<Launched>> launches = new ArrayList<>();
+        launches.add(starting.submit(() -> launch("migration-service", MigrationServiceApplication.builder(), common,
+                postgres, "dbcloud_migration", 0, Map.of("dbcloud.keyset-file", keyset.toString()))));
+        launches.add(starting.submit(() -> launch("provisioner-service", ProvisionerApplication.builder(), common,
+                postgres, "dbcloud_provisioner", 0, Map.of(
+                        "dbcloud.keyset-file", keyset.toString(),
+                        "dbcloud.provisioner.local.root", home.toString(),
+                        "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"))));
+        launches.add(starting.submit(() -> launch("api-gateway", GatewayApplication.builder(), common, postgres,
+                "dbcloud_gateway", gatewayPort, Map.of(
                 "springdoc.api-docs.enabled", "true",
                 "server.tomcat.threads.min-spare", 10,
                 "springdoc.swagger-ui.enabled", "true",
@@ -191,7 +203,23 @@ public final class LocalStack implements AutoCloseable {
                 "dbcloud.gateway.status-url", "http://" + LOOPBACK + ":" + statusPort,
                 "dbcloud.gateway.bootstrap-tenant", TENANT,
                 "dbcloud.gateway.bootstrap-api-key", apiKey,
-                "dbcloud.gateway.admin-key", adminKey));
+                "dbcloud.gateway.admin-key", adminKey))));
+        starting.shutdown();
+        Exception failure = null;
+        for (Future<Launched> launch : launches) {
+            try {
+                // Every one that started is registered, so that close() stops it even when another failed.
+                register(launch.get());
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof Exception cause ? cause : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        int port = servicePorts.get("api-gateway");
 
         gatewayUrl = "http://" + urlHost(bind) + ":" + port;
         credentials = new Credentials(gatewayUrl, apiKey, adminKey, kafkaBootstrapServers);
@@ -212,7 +240,12 @@ public final class LocalStack implements AutoCloseable {
         return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
     }
 
-    private int run(String name, SpringApplicationBuilder service, Map<String, Object> common,
+    /** A service started: its context and the thread group of its threads. */
+    private record Launched(String name, ServiceThreads threads, ConfigurableApplicationContext context) {
+    }
+
+    /** Starts a service on a thread group of its own, and waits for it; safe to call from several threads at once. */
+    private static Launched launch(String name, SpringApplicationBuilder service, Map<String, Object> common,
             EmbeddedPostgres postgres, String database, int port, Map<String, Object> own) {
         Map<String, Object> properties = new HashMap<>(common);
         properties.put("spring.datasource.url", postgres.getJdbcUrl("postgres", database));
@@ -221,13 +254,19 @@ public final class LocalStack implements AutoCloseable {
         // As command-line arguments, these outrank each service's own configuration file.
         String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         ServiceThreads threads = new ServiceThreads(name);
-        ConfigurableApplicationContext context =
-                threads.call("start", () -> service.registerShutdownHook(false).run(arguments));
-        started.push(() -> threads.run("stop", context::close));
-        services.put(context, threads);
-        managementPorts.put(name, context.getEnvironment().getRequiredProperty("local.management.port", Integer.class));
+        return new Launched(name, threads,
+                threads.call("start", () -> service.registerShutdownHook(false).run(arguments)));
+    }
+
+    /** Makes a started service one the stack stops, lists and restarts; answers its port. On the stack's thread. */
+    private int register(Launched launched) {
+        ConfigurableApplicationContext context = launched.context();
+        started.push(() -> launched.threads().run("stop", context::close));
+        services.put(context, launched.threads());
+        managementPorts.put(launched.name(),
+                context.getEnvironment().getRequiredProperty("local.management.port", Integer.class));
         int servicePort = ((WebServerApplicationContext) context).getWebServer().getPort();
-        servicePorts.put(name, servicePort);
+        servicePorts.put(launched.name(), servicePort);
         return servicePort;
     }
 

@@ -120,8 +120,10 @@ class LocalStackEndToEndTest {
                         .filter(line -> line.contains("type=\"PROVISION\"") && line.contains("outcome=\"SUCCEEDED\"")))
                 .as("the PROVISION histogram's buckets").hasSizeGreaterThan(10)
                 .anySatisfy(line -> assertThat(line).contains("le=\"+Inf\"").doesNotEndWith(" 0.0")));
-        assertThat(actuator(actuators.get("status-service") + "/prometheus", null).body())
-                .contains("dbcloud_projection_lag_seconds_count", "dbcloud_instances{");
+        // The instances gauge is counted every 15 seconds: its first count may have come before any instance.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                actuator(actuators.get("status-service") + "/prometheus", null).body())
+                .contains("dbcloud_projection_lag_seconds_count", "dbcloud_instances{"));
         assertThat(actuator(actuators.get("provisioner-service") + "/prometheus", null).body())
                 .containsPattern("(?m)^dbcloud_driver_step_duration_seconds_bucket\\{.*step=\"(initdb|claim)\"")
                 .contains("dbcloud_outbox_backlog");

@@ -126,27 +126,39 @@ public final class LocalStack implements AutoCloseable {
         String internalToken = ApiKeys.newKey();
 
         kafkaPassword = Files.readString(privateFile(home.resolve(KAFKA_PASSWORD), ApiKeys::newKey)).strip();
-        kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort, kafkaPassword);
-        started.push(this::stopKafka);
+        // The broker and the control plane's Postgres start side by side; both are stopped by close() whichever fails.
+        ExecutorService kafkaStarter = Executors.newSingleThreadExecutor();
+        Future<LocalKafka> kafkaStarting = kafkaStarter.submit(
+                () -> LocalKafka.start(home.resolve("kafka"), kafkaPort, kafkaPassword));
+        kafkaStarter.shutdown();
+        controlPlanePassword = privateFile(home.resolve(CONTROL_PLANE_PASSWORD), ApiKeys::newKey);
+        String password = Files.readString(controlPlanePassword).strip();
+        EmbeddedPostgres startedPostgres = null;
+        Exception infrastructureFailure = null;
+        try {
+            startedPostgres = startControlPlane(password);
+        } catch (Exception e) {
+            infrastructureFailure = e;
+        }
+        try {
+            kafka = kafkaStarting.get();
+            started.push(this::stopKafka);
+        } catch (ExecutionException e) {
+            if (infrastructureFailure == null) {
+                infrastructureFailure = e.getCause() instanceof Exception cause ? cause
+                        : new IllegalStateException(e.getCause());
+            }
+        }
+        if (startedPostgres != null) {
+            started.push(startedPostgres);
+        }
+        if (infrastructureFailure != null) {
+            throw infrastructureFailure;
+        }
+        EmbeddedPostgres postgres = startedPostgres;
         kafkaBootstrapServers = kafka.bootstrapServers();
         kafkaClientProperties = kafka.clientProperties();
         writeKafkaClientProperties(home.resolve(KAFKA_CLIENT_PROPERTIES), kafkaClientProperties);
-
-        controlPlanePassword = privateFile(home.resolve(CONTROL_PLANE_PASSWORD), ApiKeys::newKey);
-        String password = Files.readString(controlPlanePassword).strip();
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(home.resolve("control-plane"))
-                .setCleanDataDirectory(false)
-                .setRegisterShutdownHook(false)
-                .setConnectConfig("password", password)
-                // Its binaries under the home (0700), not in a shared, world-writable folder of /tmp.
-                .setOverrideWorkingDirectory(privateDirectory(home.resolve("postgres")).toFile())
-                // Accepted means durable: zonky's test defaults turn these off.
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .start();
-        started.push(postgres);
         controlPlane = postgres;
         ControlPlaneAccess.requirePassword(postgres, home.resolve("control-plane"), password);
         createDatabases(postgres);
@@ -224,6 +236,22 @@ public final class LocalStack implements AutoCloseable {
         gatewayUrl = "http://" + urlHost(bind) + ":" + port;
         credentials = new Credentials(gatewayUrl, apiKey, adminKey, kafkaBootstrapServers);
         credentials.write(home.resolve(Credentials.FILE_NAME));
+    }
+
+    /** The control plane's Postgres, its data under the home, durable as the services need. */
+    private EmbeddedPostgres startControlPlane(String password) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(home.resolve("control-plane"))
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .setConnectConfig("password", password)
+                // Its binaries under the home (0700), not in a shared, world-writable folder of /tmp.
+                .setOverrideWorkingDirectory(privateDirectory(home.resolve("postgres")).toFile())
+                // Accepted means durable: zonky's test defaults turn these off.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .start();
     }
 
     /** Where a client on this machine reaches an address the gateway listens on. */

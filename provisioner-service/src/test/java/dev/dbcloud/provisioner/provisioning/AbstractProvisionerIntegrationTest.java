@@ -6,6 +6,7 @@ import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.common.Topics;
 import dev.dbcloud.common.secrets.ControlPasswordCipher;
 import dev.dbcloud.common.serde.EventCodec;
+import dev.dbcloud.events.DestroyRequested;
 import dev.dbcloud.events.InstanceProvisioned;
 import dev.dbcloud.events.ProvisionRequested;
 import dev.dbcloud.messaging.test.TestInfrastructure;
@@ -121,6 +122,16 @@ abstract class AbstractProvisionerIntegrationTest {
                 .setOccurredAt(Instant.now())
                 .setAdminUsername(username)
                 .setPasswordVerifier(verifier(password))
+                .build();
+    }
+
+    static DestroyRequested destroyCommand(String tenant, String name) {
+        return DestroyRequested.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOperationId(UUID.randomUUID().toString())
+                .setTenant(tenant)
+                .setInstanceName(name)
+                .setOccurredAt(Instant.now())
                 .build();
     }
 

@@ -17,8 +17,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -134,15 +132,5 @@ class DestroyingIntegrationTest extends AbstractProvisionerIntegrationTest {
         send(destroy);
 
         assertThat(awaitOutcome(destroy.getOperationId())).isInstanceOf(InstanceDestroyed.class);
-    }
-
-    static DestroyRequested destroyCommand(String tenant, String name) {
-        return DestroyRequested.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(UUID.randomUUID().toString())
-                .setTenant(tenant)
-                .setInstanceName(name)
-                .setOccurredAt(Instant.now())
-                .build();
     }
 }

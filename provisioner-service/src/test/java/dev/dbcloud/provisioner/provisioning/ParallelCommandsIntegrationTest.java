@@ -13,7 +13,6 @@ import dev.dbcloud.messaging.test.TestInfrastructure;
 import dev.dbcloud.messaging.test.TopicRecorder;
 import dev.dbcloud.provisioner.driver.ProvisioningStepDone;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -223,15 +222,5 @@ class ParallelCommandsIntegrationTest extends AbstractProvisionerIntegrationTest
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static DestroyRequested destroyCommand(String tenant, String name) {
-        return DestroyRequested.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setOperationId(UUID.randomUUID().toString())
-                .setTenant(tenant)
-                .setInstanceName(name)
-                .setOccurredAt(Instant.now())
-                .build();
     }
 }

@@ -22,7 +22,10 @@ public final class Topics {
     /** Every outcome and fact about instances; other systems consume it too. */
     public static final String INSTANCE_EVENTS = "dbcloud.instance-events";
 
-    /** Suffix of the dead-letter topic of each topic; it has as many partitions as its source. */
+    /**
+     * Suffix of the dead-letter topic of each topic; created with as many partitions as its source, and written by
+     * record key, so that a dead-letter topic made otherwise (a consumer's subscription) takes its records too.
+     */
     public static final String DEAD_LETTER_SUFFIX = "-dlt";
 
     /** Header naming the record type (the Avro record's simple name), for consumers that do not decode. */

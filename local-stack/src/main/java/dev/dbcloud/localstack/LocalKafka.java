@@ -70,7 +70,8 @@ final class LocalKafka implements AutoCloseable {
         properties.put("transaction.state.log.num.partitions", "5");
         properties.put("share.coordinator.state.topic.replication.factor", "1");
         properties.put("share.coordinator.state.topic.min.isr", "1");
-        properties.put("num.partitions", "3");
+        // As many as the services give the topics they create (dbcloud.messaging.partitions), for any a client creates.
+        properties.put("num.partitions", "6");
         properties.put("group.initial.rebalance.delay.ms", "0");
         // With one replica, a record is only safe once it is on disk; the outbox deletes what Kafka acknowledged.
         properties.put("log.flush.interval.messages", "1");

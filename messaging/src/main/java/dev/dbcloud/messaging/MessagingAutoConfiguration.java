@@ -115,8 +115,11 @@ public class MessagingAutoConfiguration {
     @Bean
     CommonErrorHandler dbcloudErrorHandler(KafkaTemplate<Object, Object> template, MessagingProperties properties,
             MeterRegistry meters) {
+        // The producer picks the dead-letter partition by the record's key (a negative partition): a dead-letter
+        // topic that a consumer's subscription created first, with the broker's default partition count, may have
+        // fewer partitions than its source, and a record sent to one it lacks would never get there.
         DeadLetterPublishingRecoverer publish = new DeadLetterPublishingRecoverer(template,
-                (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+                (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
         ConsumerRecordRecoverer deadLetters = (record, exception) -> {
             publish.accept(record, exception);
             Throwable cause = exception.getCause() != null ? exception.getCause() : exception;

@@ -24,7 +24,8 @@ public final class TestInfrastructure {
 
     public static synchronized String kafkaBootstrapServers() {
         if (kafka == null) {
-            kafka = new EmbeddedKafkaKraftBroker(1, 3);
+            // Topics a test's consumer creates by subscribing get as many partitions as the services make (6).
+            kafka = new EmbeddedKafkaKraftBroker(1, 6);
             kafka.afterPropertiesSet();
             Runtime.getRuntime().addShutdownHook(new Thread(kafka::destroy, "embedded-kafka-stop"));
         }

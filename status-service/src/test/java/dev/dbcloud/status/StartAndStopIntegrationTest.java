@@ -4,7 +4,10 @@ import static dev.dbcloud.status.InstanceStory.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dbcloud.common.EventMetadata;
 import dev.dbcloud.events.InstanceHealth;
+import dev.dbcloud.events.InstanceHealthChanged;
+import dev.dbcloud.events.InstanceStopped;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +67,39 @@ class StartAndStopIntegrationTest extends ReadModelIntegrationTest {
             assertThat(instance.status()).isEqualTo("STOPPED");
             assertThat(instance.port()).isEqualTo(54321);
         });
+    }
+
+    /**
+     * The gateway remembers an answer only once it has the last event the gateway saw: the ETag names that event even
+     * when it changed nothing and happened before the one applied ahead of it.
+     */
+    @Test
+    void theInstancesEtagIsTheLastEventAppliedToItWhateverItsTimeOrEffect() {
+        InstanceStory story = InstanceStory.of("orders");
+        provisionAvailable(story, UUID.randomUUID());
+        UUID stop = UUID.randomUUID();
+        command(story.stopRequested(stop, 10));
+        InstanceHealthChanged seenWhileStopping = story.health(InstanceHealth.AVAILABLE, 12);
+        outcome(seenWhileStopping);
+        await().atMost(BOUND).until(() -> applied(seenWhileStopping));
+        assertThat(api.instanceVersion(story.tenant(), "orders"))
+                .contains(EventMetadata.of(seenWhileStopping).eventId().toString());
+
+        InstanceStopped stopped = story.stopped(stop, 11);
+        outcome(stopped);
+        await().atMost(BOUND).until(() -> applied(stopped));
+        assertThat(api.instance(story.tenant(), "orders")).hasValueSatisfying(instance -> {
+            assertThat(instance.status()).isEqualTo("STOPPED");
+            assertThat(instance.updatedAt()).isEqualTo(at(12).toString());
+        });
+        assertThat(api.instanceVersion(story.tenant(), "orders"))
+                .contains(EventMetadata.of(stopped).eventId().toString());
+
+        InstanceHealthChanged ignored = story.health(InstanceHealth.UNAVAILABLE, 13);
+        outcome(ignored);
+        await().atMost(BOUND).until(() -> applied(ignored));
+        assertThat(api.instanceVersion(story.tenant(), "orders")).contains(EventMetadata.of(ignored).eventId().toString());
+        assertThat(api.raw("/internal/tenants/" + story.tenant() + "/instances/orders").getBody())
+                .doesNotContain(EventMetadata.of(ignored).eventId().toString());
     }
 }

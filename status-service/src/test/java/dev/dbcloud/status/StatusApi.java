@@ -108,6 +108,14 @@ final class StatusApi {
         return find(InstanceView.class, "/internal/tenants/{tenant}/instances/{name}", tenant, name);
     }
 
+    /** The instance's ETag, unquoted: the id of the last event applied to it; empty on 404 or without one. */
+    Optional<String> instanceVersion(String tenant, String name) {
+        ResponseEntity<String> answer = raw("/internal/tenants/" + tenant + "/instances/" + name);
+        return Optional.ofNullable(answer.getHeaders().getETag())
+                .filter(tag -> answer.getStatusCode() == HttpStatus.OK)
+                .map(tag -> tag.replace("\"", ""));
+    }
+
     Optional<OperationView> operation(String tenant, UUID id) {
         return find(OperationView.class, "/internal/tenants/{tenant}/operations/{id}", tenant, id);
     }

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -24,8 +23,10 @@ import org.springframework.stereotype.Component;
  *       that event: its {@code updatedAt} is the latest {@code occurredAt} applied ({@link #eventSeen}).</li>
  * </ul>
  * So a client that saw its operation end never reads the instance as it was before. An event consumed by another
- * gateway is not seen here: a read here may then be up to {@code cache-for} older than status-service's view. What
- * is awaited is given up after an hour, should its event never come here.
+ * gateway is not seen here: a read here may then be up to {@code cache-for} older than status-service's view. An
+ * answer at another version than the one awaited (status-service applied an event this gateway has not seen yet, or
+ * a command) is not remembered until this gateway sees a later event. What is awaited is given up after an hour,
+ * should its event never come here.
  */
 @Component
 public class InstanceReads {
@@ -37,16 +38,16 @@ public class InstanceReads {
     }
 
     /**
-     * What an answer must reflect to be remembered: status-service's view from {@code freshFrom} on, and, while
-     * {@code operation} is set, that operation's outcome first.
+     * What an answer must reflect to be remembered: status-service's view at {@code version} (the last event seen
+     * here), and, while {@code operation} is set, that operation's outcome first.
      */
-    private record Awaited(Instant freshFrom, UUID operation) {
-        boolean satisfiedBy(InstanceView view) {
-            return operation == null && view.updatedAt() != null && !view.updatedAt().isBefore(freshFrom);
+    private record Awaited(String version, UUID operation) {
+        boolean satisfiedBy(VersionedInstance answer) {
+            return operation == null && version.equals(answer.version());
         }
     }
 
-    private final BiFunction<String, String, Optional<InstanceView>> status;
+    private final BiFunction<String, String, Optional<VersionedInstance>> status;
     private final boolean enabled;
     private final Cache<Key, InstanceView> answers;
     private final Cache<Key, Awaited> awaited;
@@ -56,7 +57,7 @@ public class InstanceReads {
         this(status::instance, properties, Ticker.systemTicker());
     }
 
-    InstanceReads(BiFunction<String, String, Optional<InstanceView>> status, InstanceReadProperties properties,
+    InstanceReads(BiFunction<String, String, Optional<VersionedInstance>> status, InstanceReadProperties properties,
             Ticker ticker) {
         this.status = status;
         this.enabled = !properties.cacheFor().isZero();
@@ -69,25 +70,25 @@ public class InstanceReads {
     /** The tenant's instance of that name, as status-service said it lately; empty when it has none. */
     public Optional<InstanceView> instance(String tenant, String name) {
         if (!enabled) {
-            return status.apply(tenant, name);
+            return status.apply(tenant, name).map(VersionedInstance::instance);
         }
         Key key = new Key(tenant, name);
         InstanceView remembered = answers.getIfPresent(key);
         if (remembered != null) {
             return Optional.of(remembered);
         }
-        Optional<InstanceView> answer = status.apply(tenant, name);
-        answer.filter(view -> SETTLED.contains(view.status())).ifPresent(view ->
+        Optional<VersionedInstance> answer = status.apply(tenant, name);
+        answer.filter(versioned -> SETTLED.contains(versioned.instance().status())).ifPresent(versioned ->
                 // Atomic with the event and command calls below, for the key: none can slip in between the check and
                 // the put, so an answer from before an event is never remembered after it.
                 awaited.asMap().compute(key, (k, required) -> {
-                    if (required != null && !required.satisfiedBy(view)) {
+                    if (required != null && !required.satisfiedBy(versioned)) {
                         return required;
                     }
-                    answers.put(key, view);
+                    answers.put(key, versioned.instance());
                     return null;
                 }));
-        return answer;
+        return answer.map(VersionedInstance::instance);
     }
 
     /**
@@ -98,18 +99,18 @@ public class InstanceReads {
         Key key = new Key(tenant, name);
         awaited.asMap().compute(key, (k, required) -> {
             answers.invalidate(key);
-            return new Awaited(Instant.MIN, operation);
+            return new Awaited(null, operation);
         });
     }
 
     /** An event about the instance arrived: an answer from before status-service applied it is stale. */
-    public void eventSeen(String tenant, String name, UUID operation, Instant occurredAt) {
+    public void eventSeen(String tenant, String name, UUID operation, UUID eventId) {
         Key key = new Key(tenant, name);
         awaited.asMap().compute(key, (k, required) -> {
             answers.invalidate(key);
             boolean stillAwaited = required != null && required.operation() != null
                     && !required.operation().equals(operation);
-            return new Awaited(occurredAt, stillAwaited ? required.operation() : null);
+            return new Awaited(eventId.toString(), stillAwaited ? required.operation() : null);
         });
     }
 }

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.ETag;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
@@ -67,9 +69,16 @@ public class StatusClient {
                 .retrieve().body(new ParameterizedTypeReference<Page<InstanceView>>() { }));
     }
 
-    public Optional<InstanceView> instance(String tenant, String name) {
-        return optional(() -> http.get().uri("/internal/tenants/{tenant}/instances/{name}", tenant, name)
-                .retrieve().body(InstanceView.class));
+    /** The tenant's instance of that name, with the version status-service answered it at (its ETag). */
+    public Optional<VersionedInstance> instance(String tenant, String name) {
+        return optional(() -> {
+            ResponseEntity<InstanceView> answer = http.get()
+                    .uri("/internal/tenants/{tenant}/instances/{name}", tenant, name)
+                    .retrieve().toEntity(InstanceView.class);
+            String etag = answer.getHeaders().getETag();
+            return answer.getBody() == null ? null
+                    : new VersionedInstance(answer.getBody(), etag == null ? null : ETag.create(etag).tag());
+        });
     }
 
     /** A page of the instance's application databases, by name; empty when the tenant has no such instance. */

@@ -13,7 +13,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The {@code events} table: the timeline of every projected event, and the record of which event ids were
  * applied. An event's effect commits in the same transaction as its row, so an event is applied exactly once
- * however often Kafka delivers it.
+ * however often Kafka delivers it. The same transaction makes the event the version of the instance it is about
+ * ({@code instances.last_event_id}, served as the ETag of the instance): a reader that saw the event knows an answer
+ * with that version has it applied, whatever the event's {@code occurredAt}.
  */
 @Component
 class EventTimeline {
@@ -32,6 +34,7 @@ class EventTimeline {
         transactions.executeWithoutResult(status -> {
             if (record(event)) {
                 effect.accept(event);
+                version(event);
             }
         });
     }
@@ -49,6 +52,18 @@ class EventTimeline {
                 .param("type", event.type())
                 .param("occurredAt", timestamp(event.occurredAt()))
                 .update() == 1;
+    }
+
+    /** Even an event that changed nothing of the instance versions it: a reader awaits the last event it saw. */
+    private void version(EventMetadata event) {
+        jdbc.sql("""
+                        UPDATE instances SET last_event_id = :eventId
+                         WHERE tenant = :tenant AND name = :name AND status <> 'DESTROYED'
+                        """)
+                .param("eventId", event.eventId())
+                .param("tenant", event.instance().tenant())
+                .param("name", event.instance().name())
+                .update();
     }
 
     /** How the projections bind an instant to a {@code timestamptz} parameter. */

@@ -1,6 +1,8 @@
 package dev.dbcloud.status.query;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * An instance as the gateway shows it.
@@ -12,9 +14,12 @@ import java.time.Instant;
  * @param driver LOCAL or LINKED
  * @param updatedAt when the latest event applied to the instance happened
  * @param restoredFrom where a restore made it from; null for an instance provisioned or linked
+ * @param version the id of the last event applied to it, served as its ETag rather than in the body; null on a row
+ *     not versioned yet
  */
 record Instance(String name, String hostName, Integer port, String status, String statusReason,
-        String adminUsername, String driver, Instant createdAt, Instant updatedAt, RestoredFrom restoredFrom) {
+        String adminUsername, String driver, Instant createdAt, Instant updatedAt, RestoredFrom restoredFrom,
+        @JsonIgnore UUID version) {
 
     /**
      * The instance whose backups a restore made this one from.

@@ -22,7 +22,7 @@ class ReadModel {
 
     private static final String INSTANCE_COLUMNS =
             "name, host_name, port, status, CASE WHEN status = 'UNAVAILABLE' THEN status_reason END AS status_reason, "
-                    + "admin_username, driver, created_at, updated_at, restored_from, restored_to";
+                    + "admin_username, driver, created_at, updated_at, restored_from, restored_to, last_event_id";
     private static final String OPERATION_COLUMNS =
             "id, type, instance_name, status, error_code, error_message, created_at, updated_at, restore_point_name, "
                     + "restore_point_created_at";
@@ -260,7 +260,8 @@ class ReadModel {
                 instant(row, "created_at"),
                 instant(row, "updated_at"),
                 row.getString("restored_from") == null ? null : new Instance.RestoredFrom(
-                        row.getString("restored_from"), nullableInstant(row, "restored_to")));
+                        row.getString("restored_from"), nullableInstant(row, "restored_to")),
+                row.getObject("last_event_id", UUID.class));
     }
 
     private static Operation operation(ResultSet row, int number) throws SQLException {

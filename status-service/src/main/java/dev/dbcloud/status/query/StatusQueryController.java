@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,9 +34,15 @@ class StatusQueryController {
         return readModel.instances(tenant, PageRequest.of(limit, cursor, 1));
     }
 
+    /** The instance, with its version (the last event applied to it) as the ETag once it has one. */
     @GetMapping("/instances/{name}")
-    Instance instance(@PathVariable String tenant, @PathVariable String name) {
-        return found(readModel.instance(tenant, name), "instance_not_found", "No instance named " + name);
+    ResponseEntity<Instance> instance(@PathVariable String tenant, @PathVariable String name) {
+        Instance instance = found(readModel.instance(tenant, name), "instance_not_found", "No instance named " + name);
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+        if (instance.version() != null) {
+            ok.eTag(instance.version().toString());
+        }
+        return ok.body(instance);
     }
 
     @GetMapping("/instances/{name}/operations")

@@ -62,7 +62,7 @@ class InstanceOutcomesListener {
     void wake(SpecificRecordBase event) {
         EventMetadata metadata = EventMetadata.of(event);
         reads.eventSeen(metadata.instance().tenant(), metadata.instance().name(), metadata.operationId(),
-                metadata.occurredAt());
+                metadata.eventId());
         waits.outcome(metadata.operationId());
     }
 }

@@ -12,10 +12,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.slf4j.Logger;
@@ -91,33 +92,48 @@ final class MigrationRun {
         }
     }
 
+    /**
+     * One {@code info} before the run lists both the pending migrations and what was applied before. What was applied
+     * before is validated against the request by {@code migrate} itself (its validation ignores future and pending
+     * migrations, as this run's always did), so a run that applies something does not validate in a command of its
+     * own; a refusal decided before {@code migrate} ran validates first (see {@link #validatedFirst}), so an invalid
+     * request is still refused as invalid, whatever else the run found. (The dry run of an invalid request's pending
+     * migrations now runs before that refusal; it is rolled back, as always.)
+     */
     private MigrationOutcome migrate(String owner) {
         DataSource dataSource = migrator.dataSource(database);
+        boolean validated = false;
         try {
-            ValidateResult validation = ApplicationFlyway.validating(dataSource, owner, scripts).validateWithResult();
-            if (!validation.validationSuccessful) {
-                return failures().invalid(validation);
+            MigrationInfoService before = ApplicationFlyway.migrating(dataSource, owner, scripts,
+                    MigrationVersion.LATEST).info();
+            List<RequestedScripts.Script> pending = pending(before);
+            if (pending.isEmpty()) {
+                MigrationOutcome.Refused invalid = invalid(dataSource, owner);
+                return invalid != null ? invalid : applied(history(before));
             }
-            while (true) {
-                List<RequestedScripts.Script> pending = pending(dataSource, owner);
-                if (pending.isEmpty()) {
-                    break;
-                }
+            while (!pending.isEmpty()) {
                 MigrationOutcome.Refused endsTransaction = endingTransaction(pending);
                 if (endsTransaction != null) {
-                    return endsTransaction;
+                    return validatedFirst(dataSource, owner, validated, endsTransaction);
                 }
                 MigrationVersion target = MigrationVersion.LATEST;
                 if (!allowBreakingChanges) {
                     BreakingChangeGuard.Inspection inspection;
                     try (Connection session = migrator.connect(database)) {
                         inspection = BreakingChangeGuard.inspect(session, owner, pending);
+                    } catch (SQLException e) {
+                        MigrationOutcome.Refused failed = failures().server(e, null, "inspecting the pending migrations");
+                        return validatedFirst(dataSource, owner, validated, failed);
                     }
+                    MigrationOutcome.Refused refused = null;
                     if (inspection instanceof BreakingChangeGuard.Breaking breaking) {
-                        return failures().breaking(breaking);
+                        refused = failures().breaking(breaking);
                     }
                     if (inspection instanceof BreakingChangeGuard.EndsTransaction ends) {
-                        return failures().endsTransaction(ends.version(), ends.statement());
+                        refused = failures().endsTransaction(ends.version(), ends.statement());
+                    }
+                    if (refused != null) {
+                        return validatedFirst(dataSource, owner, validated, refused);
                     }
                     if (inspection instanceof BreakingChangeGuard.Unverifiable unverifiable) {
                         if (unverifiable.index() > 0) {
@@ -130,7 +146,14 @@ final class MigrationRun {
                         target = pending.get(Math.max(0, unverifiable.index() - 1)).version();
                     }
                 }
-                MigrateResult result = ApplicationFlyway.migrating(dataSource, owner, scripts, target).migrate();
+                MigrateResult result;
+                try {
+                    result = ApplicationFlyway.migrating(dataSource, owner, scripts, target).migrate();
+                } catch (FlywayValidateException e) {
+                    MigrationOutcome.Refused invalid = invalid(dataSource, owner);
+                    return invalid != null ? invalid : failures().flyway(e, scripts::versionOf);
+                }
+                validated = true;
                 result.migrations.forEach(migration -> applied.add(migration.version));
                 if (target == MigrationVersion.LATEST) {
                     break;
@@ -138,22 +161,48 @@ final class MigrationRun {
                 if (result.migrationsExecuted == 0) {
                     throw new IllegalStateException("Flyway applied nothing up to pending version " + target);
                 }
+                pending = pending(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
+                        .info());
             }
-            List<AppliedMigration> successful = history(dataSource, owner);
-            return new MigrationOutcome.Applied(List.copyOf(applied),
-                    successful.isEmpty() ? null : successful.get(successful.size() - 1).getVersion(), successful);
+            return applied(history(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
+                    .info()));
         } catch (FlywayException e) {
             return failures().flyway(e, scripts::versionOf);
-        } catch (SQLException e) {
-            return failures().server(e, null, "inspecting the pending migrations");
         }
     }
 
+    /**
+     * Flyway's validation of what was applied before against the request, as a refusal; null when it passes. Its
+     * ignore patterns are the ones {@code migrate} validates with.
+     */
+    private MigrationOutcome.Refused invalid(DataSource dataSource, String owner) {
+        ValidateResult validation = ApplicationFlyway.validating(dataSource, owner, scripts).validateWithResult();
+        return validation.validationSuccessful ? null : failures().invalid(validation);
+    }
+
+    /**
+     * A refusal about the pending migrations, unless the request is invalid: then that is the refusal, as when the
+     * validation came before everything else.
+     *
+     * @param validated whether a {@code migrate} of this run validated already
+     */
+    private MigrationOutcome.Refused validatedFirst(DataSource dataSource, String owner, boolean validated,
+            MigrationOutcome.Refused refused) {
+        if (validated) {
+            return refused;
+        }
+        MigrationOutcome.Refused invalid = invalid(dataSource, owner);
+        return invalid != null ? invalid : refused;
+    }
+
+    private MigrationOutcome.Applied applied(List<AppliedMigration> successful) {
+        return new MigrationOutcome.Applied(List.copyOf(applied),
+                successful.isEmpty() ? null : successful.get(successful.size() - 1).getVersion(), successful);
+    }
+
     /** The versioned migrations applied successfully, oldest first, as Flyway's schema history has them. */
-    private List<AppliedMigration> history(DataSource dataSource, String owner) {
-        MigrationInfo[] history = ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
-                .info().applied();
-        return Arrays.stream(history)
+    private static List<AppliedMigration> history(MigrationInfoService migrations) {
+        return Arrays.stream(migrations.applied())
                 .filter(info -> info.isVersioned() && !info.getType().isSynthetic() && info.getState().isApplied()
                         && !info.getState().isFailed())
                 .map(MigrationRun::applied)
@@ -163,16 +212,16 @@ final class MigrationRun {
     /** After a failure: the history if it can be read, else null (the server may be the reason of the failure). */
     private List<AppliedMigration> historyOrNull(String owner) {
         try {
-            return history(migrator.dataSource(database), owner);
+            return history(ApplicationFlyway.migrating(migrator.dataSource(database), owner, scripts,
+                    MigrationVersion.LATEST).info());
         } catch (RuntimeException e) {
             log.info("The applied history of {} could not be read after the failure: {}", database, e.toString());
             return null;
         }
     }
 
-    private List<RequestedScripts.Script> pending(DataSource dataSource, String owner) {
-        Flyway flyway = ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST);
-        return Arrays.stream(flyway.info().pending())
+    private List<RequestedScripts.Script> pending(MigrationInfoService migrations) {
+        return Arrays.stream(migrations.pending())
                 .map(info -> scripts.script(info.getVersion()).orElseThrow(
                         () -> new IllegalStateException("Flyway found a pending version not requested: " + info.getVersion())))
                 .toList();

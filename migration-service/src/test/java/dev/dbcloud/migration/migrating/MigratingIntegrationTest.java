@@ -131,6 +131,30 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
         assertThat(appliedVersions(database)).containsExactly("1");
     }
 
+    /** The request disagreeing with what was applied is told first, before anything about the pending versions. */
+    @ParameterizedTest
+    @MethodSource("refusedPendingVersions")
+    void aChangedScriptOfAnAppliedVersionIsToldBeforeWhatIsWrongWithAPendingOne(String pendingSql)
+            throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+
+        Migration changed = migration("1", "create orders",
+                "CREATE TABLE orders (id bigint PRIMARY KEY, note text, amount integer, extra text);");
+        MigrationFailed failed = migrate(MigrationFailed.class,
+                migrateCommand(instance, database, false, changed, migration("2", "pending", pendingSql)));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.CHECKSUM_MISMATCH);
+        assertThat(failed.getFailedVersion()).isEqualTo("1");
+        assertThat(appliedVersions(database)).containsExactly("1");
+    }
+
+    static Stream<String> refusedPendingVersions() {
+        return Stream.of("ALTER TABLE orders DROP COLUMN note;", "ALTER TABLE orders ADD COLUMN extra text;\nCOMMIT;",
+                "SELECT * FROM no_such_table;");
+    }
+
     static Stream<Arguments> breakingChanges() {
         return Stream.of(
                 Arguments.of("ALTER TABLE orders DROP COLUMN note;", "column public.orders.note dropped"),

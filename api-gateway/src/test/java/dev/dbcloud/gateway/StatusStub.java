@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * status-service's query API as the gateway's tests need it: each path a test set answers its JSON, and every other
@@ -22,6 +23,7 @@ public final class StatusStub {
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final Map<String, String> queries = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     private StatusStub(HttpServer server) {
         this.server = server;
@@ -61,9 +63,15 @@ public final class StatusStub {
         return queries.getOrDefault(path, "");
     }
 
+    /** How many requests of {@code path} came so far. */
+    public int requests(String path) {
+        return requests.getOrDefault(path, new AtomicInteger()).get();
+    }
+
     private void answer(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
+            requests.computeIfAbsent(path, counted -> new AtomicInteger()).incrementAndGet();
             String json = exchange.getRequestMethod().equals("GET") ? answers.get(path) : null;
             int status = json != null ? statuses.get(path) : 404;
             if (exchange.getRequestURI().getRawQuery() != null) {

@@ -73,7 +73,9 @@ class OperabilityIntegrationTest extends ReadModelIntegrationTest {
 
         command(story.provisionRequested(provision, 0));
 
+        // Until the command is projected there may be no waiting operation at all: null, which the await retries.
         await().atMost(BOUND).untilAsserted(() -> assertThat(fleet.fleet().oldestUnfinishedOperation())
+                .isNotNull()
                 .satisfies(oldest -> {
                     assertThat(oldest.id()).isEqualTo(provision);
                     assertThat(oldest.type()).isEqualTo("PROVISION");

@@ -200,6 +200,32 @@ class StatusServiceIntegrationTest extends ReadModelIntegrationTest {
                 .isEqualTo(HttpStatus.NOT_FOUND);
     }
 
+    /** What the gateway's waiting long-polls ask in one round: the tenant's operations among many ids. */
+    @Test
+    void oneLookupAnswersTheTenantsOperationsAmongTheIdsAndLeavesOutTheRest() {
+        InstanceStory story = InstanceStory.of("orders");
+        UUID provision = UUID.randomUUID();
+        provisionAvailable(story, provision);
+        InstanceStory other = InstanceStory.of("orders");
+        UUID othersProvision = UUID.randomUUID();
+        provisionAvailable(other, othersProvision);
+
+        String lookup = "/internal/tenants/" + story.tenant() + "/operations?id=" + provision + "&id=" + othersProvision
+                + "&id=" + UUID.randomUUID() + "&id=not-a-uuid&id=" + provision;
+        ResponseEntity<String> found = api.raw(lookup);
+        assertThat(found.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(found.getBody()).contains("\"id\":\"" + provision + "\"", "\"status\":\"SUCCEEDED\"", "\"next\":null")
+                .doesNotContain(othersProvision.toString());
+        assertThat(found.getBody().split("\"type\":").length - 1).as("operations listed").isEqualTo(1);
+
+        ResponseEntity<String> none = api.raw("/internal/tenants/" + story.tenant() + "/operations");
+        assertThat(none.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(none.getBody()).contains("\"field\":\"id\"", "\"rule\":\"RANGE\"");
+        String tooMany = "/internal/tenants/" + story.tenant() + "/operations?id=" + provision
+                + ("&id=" + provision).repeat(100);
+        assertThat(api.raw(tooMany).getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
     @Test
     void healthChangesMoveAnAvailableInstanceToUnavailableAndBack() {
         InstanceStory story = InstanceStory.of("orders");

@@ -2,9 +2,13 @@ package dev.dbcloud.gateway.operations;
 
 import dev.dbcloud.gateway.GatewayProperties;
 import dev.dbcloud.gateway.status.OperationView;
+import dev.dbcloud.gateway.status.StatusClient;
 import dev.dbcloud.gateway.status.StatusUnavailableException;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -14,12 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,8 +31,10 @@ import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * Long-polls that hold no request thread while they wait: each is a {@link DeferredResult}, answered when its
- * operation is final or its time is up. An outcome event for the operation wakes it ({@link #outcome}); a check
- * every {@link #FALLBACK} catches what no event announces (a TIMEOUT, an outcome another gateway consumed).
+ * operation is final or its time is up. An outcome event for the operation wakes it ({@link #outcome}). Every
+ * {@link #FALLBACK} one sweep looks up all waiting operations, one request per tenant for up to
+ * {@link StatusClient#MAX_LOOKUP} of them, to catch what no event announces (a TIMEOUT, an outcome another gateway
+ * consumed): 200 waiting long-polls of a tenant cost status-service two requests every 2 s, not 100 a second.
  * Checks run on a small pool of their own. A tenant may hold at most {@code maxWaitsPerTenant} at once, so one
  * tenant cannot tie up what every tenant shares.
  */
@@ -56,6 +62,7 @@ public class OperationWaits {
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("operation-wait-timer"));
         this.checks = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
                 daemon("operation-wait-check"), new ThreadPoolExecutor.DiscardPolicy());
+        timers.scheduleWithFixedDelay(this::sweep, FALLBACK.toMillis(), FALLBACK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -73,10 +80,7 @@ public class OperationWaits {
         DeferredResult<OperationView> result = new DeferredResult<>(wait.toMillis(), waiting.latest::get);
         waiting.result = result;
         waits.computeIfAbsent(current.id(), id -> ConcurrentHashMap.newKeySet()).add(waiting);
-        waiting.fallback = timers.scheduleWithFixedDelay(() -> check(waiting), FALLBACK.toMillis(), FALLBACK.toMillis(),
-                TimeUnit.MILLISECONDS);
         result.onCompletion(() -> {
-            waiting.fallback.cancel(false);
             waits.computeIfPresent(current.id(), (id, set) -> {
                 set.remove(waiting);
                 return set.isEmpty() ? null : set;
@@ -103,15 +107,51 @@ public class OperationWaits {
         if (wait.result.isSetOrExpired()) {
             return;
         }
+        submit(() -> operations.current(wait.tenant, wait.latest.get().id())
+                .ifPresent(operation -> settle(wait, operation)));
+    }
+
+    /** Looks up every waiting operation: one request per tenant and {@link StatusClient#MAX_LOOKUP} waits. */
+    private void sweep() {
+        Map<String, List<Wait>> byTenant = new HashMap<>();
+        for (Set<Wait> waiting : waits.values()) {
+            for (Wait wait : waiting) {
+                if (!wait.result.isSetOrExpired()) {
+                    byTenant.computeIfAbsent(wait.tenant, tenant -> new ArrayList<>()).add(wait);
+                }
+            }
+        }
+        byTenant.forEach((tenant, tenantWaits) -> {
+            int count = tenantWaits.size();
+            for (int from = 0; from < count; from += StatusClient.MAX_LOOKUP) {
+                List<Wait> some = tenantWaits.subList(from, Math.min(from + StatusClient.MAX_LOOKUP, count));
+                submit(() -> {
+                    Set<UUID> ids = some.stream().map(wait -> wait.latest.get().id()).collect(Collectors.toSet());
+                    Map<UUID, OperationView> found = operations.projected(tenant, ids);
+                    for (Wait wait : some) {
+                        OperationView operation = found.get(wait.latest.get().id());
+                        if (operation != null) {
+                            settle(wait, operation);
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    private static void settle(Wait wait, OperationView operation) {
+        wait.latest.set(operation);
+        if (operation.ended()) {
+            wait.result.setResult(operation);
+        }
+    }
+
+    /** Runs a check on the checks' pool; one that fails leaves its waits to the next. */
+    private void submit(Runnable check) {
         try {
             checks.execute(() -> {
                 try {
-                    operations.current(wait.tenant, wait.latest.get().id()).ifPresent(operation -> {
-                        wait.latest.set(operation);
-                        if (operation.ended()) {
-                            wait.result.setResult(operation);
-                        }
-                    });
+                    check.run();
                 } catch (StatusUnavailableException e) {
                     log.debug("status-service did not answer a long-poll's check; the next one will ask again");
                 } catch (RuntimeException e) {
@@ -142,7 +182,6 @@ public class OperationWaits {
         final String tenant;
         final AtomicReference<OperationView> latest;
         volatile DeferredResult<OperationView> result;
-        volatile ScheduledFuture<?> fallback;
 
         Wait(String tenant, OperationView current) {
             this.tenant = tenant;

@@ -7,8 +7,12 @@ import dev.dbcloud.gateway.status.StatusUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,6 +43,15 @@ public class Operations {
     /** The operation as it stands; status-service not answering is the caller's problem (503). */
     public Optional<OperationView> current(String tenant, UUID id) {
         return status.operation(tenant, id).or(() -> accepted.find(tenant, id));
+    }
+
+    /**
+     * Those of the tenant's operations among {@code ids} (at most {@link StatusClient#MAX_LOOKUP}) that status-service
+     * has projected, by id, in one request.
+     */
+    public Map<UUID, OperationView> projected(String tenant, Collection<UUID> ids) {
+        return status.operations(tenant, ids).stream()
+                .collect(Collectors.toMap(OperationView::id, Function.identity(), (first, again) -> first));
     }
 
     /** An operation a replayed request started: its current state, or as accepted when status-service is down. */

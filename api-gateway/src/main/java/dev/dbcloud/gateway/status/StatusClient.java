@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -128,6 +129,17 @@ public class StatusClient {
                 .map(backups -> backups.path("earliestRestorableTime"))
                 .filter(JsonNode::isString)
                 .map(time -> Instant.parse(time.asString()));
+    }
+
+    /** How many operations one {@link #operations(String, Collection)} may name (status-service's bound). */
+    public static final int MAX_LOOKUP = 100;
+
+    /** The tenant's operations among {@code ids} (1 to {@link #MAX_LOOKUP}) that status-service knows, in no order. */
+    public List<OperationView> operations(String tenant, Collection<UUID> ids) {
+        return call(() -> http.get()
+                .uri(uri -> uri.path("/internal/tenants/{tenant}/operations").queryParam("id", ids.toArray())
+                        .build(tenant))
+                .retrieve().body(new ParameterizedTypeReference<Page<OperationView>>() { })).items();
     }
 
     public Optional<OperationView> operation(String tenant, UUID id) {

@@ -119,7 +119,8 @@ record PageRequest(int limit, List<String> after) {
         return invalid("cursor", "FORMAT", "cursor must be the next of a page of this list, unchanged");
     }
 
-    private static ErrorResponseException invalid(String field, String rule, String message) {
+    /** 400 VALIDATION_FAILED naming the field and the rule it breaks, as the gateway answers them. */
+    static ErrorResponseException invalid(String field, String rule, String message) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request breaks input rules.");
         problem.setProperty("code", "VALIDATION_FAILED");
         problem.setProperty("errors", List.of(Map.of("field", field, "rule", rule, "message", message)));

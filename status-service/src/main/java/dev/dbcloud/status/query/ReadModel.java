@@ -73,6 +73,18 @@ class ReadModel {
                 .optional();
     }
 
+    /** The tenant's operations among {@code ids}, in no order. */
+    List<Operation> operations(String tenant, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT " + OPERATION_COLUMNS + " FROM operations WHERE tenant = :tenant AND id IN (:ids)")
+                .param("tenant", tenant)
+                .param("ids", ids)
+                .query(ReadModel::operation)
+                .list();
+    }
+
     /**
      * A page of the operations on the tenant's current instance of that name, newest first (by request time, then
      * id, which never change): those requested since it was provisioned (or linked), which leaves out those of

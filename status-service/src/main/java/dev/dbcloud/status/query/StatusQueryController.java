@@ -1,5 +1,6 @@
 package dev.dbcloud.status.query;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -21,6 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/internal/tenants/{tenant}")
 class StatusQueryController {
+
+    /** How many operations one lookup may name. */
+    static final int MAX_LOOKUP = 100;
 
     private final ReadModel readModel;
 
@@ -78,6 +82,21 @@ class StatusQueryController {
     @GetMapping("/instances/{name}/backups")
     Backups backups(@PathVariable String tenant, @PathVariable String name) {
         return found(readModel.backups(tenant, name), "instance_not_found", "No instance named " + name);
+    }
+
+    /**
+     * The tenant's operations among those {@code id}s (1 to {@value #MAX_LOOKUP}), in no order, as one page: what the
+     * gateway's waiting long-polls look up in one round. An id unknown, of another tenant or not a UUID is left out,
+     * as alone it would answer 404.
+     */
+    @GetMapping("/operations")
+    Page<Operation> operations(@PathVariable String tenant,
+            @RequestParam(name = "id", required = false) List<String> ids) {
+        if (ids == null || ids.isEmpty() || ids.size() > MAX_LOOKUP) {
+            throw PageRequest.invalid("id", "RANGE", "id must be given 1 to " + MAX_LOOKUP + " times");
+        }
+        List<UUID> known = ids.stream().map(StatusQueryController::uuid).flatMap(Optional::stream).distinct().toList();
+        return new Page<>(readModel.operations(tenant, known), null);
     }
 
     /** An id that is not a UUID names no operation: 404, like any other unknown id. */

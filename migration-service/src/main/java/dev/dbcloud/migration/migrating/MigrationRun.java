@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * applied before validated against the request, the pending migrations inspected for breaking changes, then applied
  * by Flyway, each in its own transaction, as the owner role. Every business failure ends the run with a
  * {@link MigrationOutcome.Refused} naming its reason ({@link MigrationFailures} words it); only faults of this
- * service's own making escape as exceptions.
+ * service's own making escape as exceptions. Flyway's commands and the dry run take their sessions from the run's
+ * {@link RunSessions}, which keeps them open between steps and closes them all at the end.
  *
  * <p>When the dry run of the breaking-change guard cannot go past a statement, the migrations it verified are
  * applied, and the guard looks again from there, on the schema they left: a statement that failed in the dry run
@@ -81,10 +82,11 @@ final class MigrationRun {
         } catch (SQLException e) {
             return failures().server(e, null, "preparing the database " + database).withRestorePoint(restorePoint);
         }
-        try {
+        // The sessions close before the migrator role hands over what it created and stops logging in.
+        try (RunSessions sessions = new RunSessions(migrator, database)) {
             String owner = separateMigrator ? instance.ownerRole() : null;
-            return migrate(owner).match(applied -> applied,
-                    refused -> refused.withHistory(historyOrNull(owner))).withRestorePoint(restorePoint);
+            return migrate(sessions, owner).match(applied -> applied,
+                    refused -> refused.withHistory(historyOrNull(sessions, owner))).withRestorePoint(restorePoint);
         } finally {
             if (separateMigrator) {
                 disableMigrator();
@@ -100,8 +102,7 @@ final class MigrationRun {
      * request is still refused as invalid, whatever else the run found. (The dry run of an invalid request's pending
      * migrations now runs before that refusal; it is rolled back, as always.)
      */
-    private MigrationOutcome migrate(String owner) {
-        DataSource dataSource = migrator.dataSource(database);
+    private MigrationOutcome migrate(DataSource dataSource, String owner) {
         boolean validated = false;
         try {
             MigrationInfoService before = ApplicationFlyway.migrating(dataSource, owner, scripts,
@@ -119,7 +120,7 @@ final class MigrationRun {
                 MigrationVersion target = MigrationVersion.LATEST;
                 if (!allowBreakingChanges) {
                     BreakingChangeGuard.Inspection inspection;
-                    try (Connection session = migrator.connect(database)) {
+                    try (Connection session = dataSource.getConnection()) {
                         inspection = BreakingChangeGuard.inspect(session, owner, pending);
                     } catch (SQLException e) {
                         MigrationOutcome.Refused failed = failures().server(e, null, "inspecting the pending migrations");
@@ -210,10 +211,9 @@ final class MigrationRun {
     }
 
     /** After a failure: the history if it can be read, else null (the server may be the reason of the failure). */
-    private List<AppliedMigration> historyOrNull(String owner) {
+    private List<AppliedMigration> historyOrNull(DataSource dataSource, String owner) {
         try {
-            return history(ApplicationFlyway.migrating(migrator.dataSource(database), owner, scripts,
-                    MigrationVersion.LATEST).info());
+            return history(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST).info());
         } catch (RuntimeException e) {
             log.info("The applied history of {} could not be read after the failure: {}", database, e.toString());
             return null;

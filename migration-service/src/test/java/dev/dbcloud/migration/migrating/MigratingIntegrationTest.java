@@ -16,6 +16,7 @@ import dev.dbcloud.migration.MigrationServiceIntegrationTest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -244,6 +245,49 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
         assertThat(failed.getMessage()).contains("column public.orders.state dropped", "line 2",
                 "version 4 was applied before");
         assertThat(appliedVersions(database)).containsExactly("1", "2", "3", "4");
+    }
+
+    /** The run's sessions are shared by its steps, but what a migration sets in its session ends with its command. */
+    @Test
+    void aSettingAMigrationLeftInItsSessionDoesNotReachTheNextCommand() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        Migration states = migration("1", "states",
+                "CREATE TYPE state AS ENUM ('new'); CREATE TABLE orders (id bigint, state state, flag_seen boolean);");
+        // Version 3 uses the value 2 adds, so 2 is applied by one migrate and 3 by the next (see above).
+        Migration paid = migration("2", "paid",
+                "SELECT pg_catalog.set_config('app.flag', 'left', false); ALTER TYPE state ADD VALUE 'paid';");
+        Migration payAll = migration("3", "pay all", "INSERT INTO orders VALUES (1, 'paid', "
+                + "coalesce(pg_catalog.current_setting('app.flag', true), '') = 'left');");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, states));
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class,
+                migrateCommand(instance, database, false, states, paid, payAll));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("2", "3");
+        assertThat(query(database, "SELECT flag_seen FROM orders")).containsExactly(List.of("f"));
+    }
+
+    @Test
+    void aRunLeavesNoSessionOnTheDatabaseWhetherItSucceedsOrFails() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+        awaitNoSessionOn(database);
+
+        migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                migration("2", "drop note", "ALTER TABLE orders DROP COLUMN note;")));
+        awaitNoSessionOn(database);
+
+        migrate(MigrationFailed.class, migrateCommand(instance, database, true, ORDERS,
+                migration("2", "broken", "ALTER TABLE no_such_table ADD COLUMN note text;")));
+        awaitNoSessionOn(database);
+    }
+
+    private static void awaitNoSessionOn(String database) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(query("postgres",
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database + "'"))
+                .containsExactly(List.of("0")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.dbcloud.migration.migrating;
 
 import dev.dbcloud.sql.SqlIdentifiers;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ import org.flywaydb.core.api.MigrationVersion;
  * runs, bounded by the session's {@code lock_timeout} and {@code statement_timeout}.
  */
 final class BreakingChangeGuard {
+
+    private static final String OBSERVE = "SELECT pg_catalog.txid_current();\n" + CatalogSnapshot.QUERY;
 
     sealed interface Inspection {
     }
@@ -68,12 +71,13 @@ final class BreakingChangeGuard {
             statement.execute("SELECT pg_catalog.set_config('search_path', "
                     + "pg_catalog.quote_ident('" + ApplicationFlyway.SCHEMA + "') || ', ' || "
                     + "pg_catalog.current_setting('search_path'), true)");
-            long transaction = transactionId(statement);
+            Observation start = observe(statement);
+            long transaction = start.transaction();
             // Nothing runs between two migrations: the shape one left is the shape the next begins with.
-            CatalogSnapshot shape = CatalogSnapshot.take(session);
+            CatalogSnapshot shape = start.shape();
             for (int index = 0; index < pending.size(); index++) {
                 RequestedScripts.Script script = pending.get(index);
-                Inspected inspected = inspect(session, statement, transaction, index, script, shape);
+                Inspected inspected = inspect(statement, transaction, index, script, shape);
                 if (!(inspected.inspection() instanceof Clean)) {
                     return inspected.inspection();
                 }
@@ -90,7 +94,7 @@ final class BreakingChangeGuard {
     private record Inspected(Inspection inspection, CatalogSnapshot after) {
     }
 
-    private static Inspected inspect(Connection session, Statement statement, long transaction, int index,
+    private static Inspected inspect(Statement statement, long transaction, int index,
             RequestedScripts.Script script, CatalogSnapshot before) throws SQLException {
         List<ScriptStatements.Statement> statements;
         try {
@@ -113,11 +117,12 @@ final class BreakingChangeGuard {
             } catch (SQLException e) {
                 return new Inspected(new Unverifiable(index, script.version(), "SQLSTATE " + e.getSQLState()), after);
             }
-            if (transactionId(statement) != transaction) {
+            Observation now = observe(statement);
+            if (now.transaction() != transaction) {
                 // The parser and the server disagreed on where a statement ends; what ran has been committed.
                 return new Inspected(new EndsTransaction(script.version(), sql), after);
             }
-            after = CatalogSnapshot.take(session);
+            after = now.shape();
             for (String change : before.breakingChangesTo(after)) {
                 firstShownBy.putIfAbsent(change, sql);
             }
@@ -129,10 +134,27 @@ final class BreakingChangeGuard {
         return new Inspected(new Breaking(script.version(), changes, firstShownBy.get(changes.get(0))), after);
     }
 
-    private static long transactionId(Statement statement) throws SQLException {
-        try (var row = statement.executeQuery("SELECT pg_catalog.txid_current()")) {
+    /** The id of the transaction the session is in, and the catalog's shape as that transaction sees it. */
+    private record Observation(long transaction, CatalogSnapshot shape) {
+    }
+
+    /**
+     * Both queries in one execution: the driver sends them together and the server answers both before the session
+     * waits again, so checking the transaction after each statement costs no round trip of its own. Nothing runs
+     * between them, so the shape is the one the transaction of that id sees.
+     */
+    private static Observation observe(Statement statement) throws SQLException {
+        statement.execute(OBSERVE);
+        long transaction;
+        try (ResultSet row = statement.getResultSet()) {
             row.next();
-            return row.getLong(1);
+            transaction = row.getLong(1);
+        }
+        if (!statement.getMoreResults()) {
+            throw new IllegalStateException("the catalog query answered no rows");
+        }
+        try (ResultSet rows = statement.getResultSet()) {
+            return new Observation(transaction, CatalogSnapshot.of(rows));
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.TreeMap;
 record CatalogSnapshot(Map<Long, Relation> relations) {
 
     /** The relations a client reads and writes: tables, partitioned tables, views, materialized views, foreign tables. */
-    private static final String QUERY = """
+    static final String QUERY = """
             SELECT c.oid::bigint AS oid, n.nspname, c.relname, c.relkind::text AS relkind,
                    a.attnum, a.attname, a.atttypid::bigint AS atttypid, a.atttypmod, a.attisdropped,
                    pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name
@@ -67,22 +67,27 @@ record CatalogSnapshot(Map<Long, Relation> relations) {
     }
 
     static CatalogSnapshot take(Connection connection) throws SQLException {
-        Map<Long, Relation> relations = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(QUERY)) {
-            while (rows.next()) {
-                long oid = rows.getLong("oid");
-                Relation relation = relations.get(oid);
-                if (relation == null) {
-                    relation = new Relation(oid, rows.getString("nspname"), rows.getString("relname"),
-                            rows.getString("relkind").charAt(0), new TreeMap<>());
-                    relations.put(oid, relation);
-                }
-                int number = rows.getInt("attnum");
-                if (!rows.wasNull()) {
-                    relation.columns().put(number, new Column(number, rows.getString("attname"),
-                            rows.getLong("atttypid"), rows.getInt("atttypmod"), rows.getBoolean("attisdropped"),
-                            rows.getString("type_name")));
-                }
+            return of(rows);
+        }
+    }
+
+    /** The snapshot in the rows {@link #QUERY} answered. */
+    static CatalogSnapshot of(ResultSet rows) throws SQLException {
+        Map<Long, Relation> relations = new LinkedHashMap<>();
+        while (rows.next()) {
+            long oid = rows.getLong("oid");
+            Relation relation = relations.get(oid);
+            if (relation == null) {
+                relation = new Relation(oid, rows.getString("nspname"), rows.getString("relname"),
+                        rows.getString("relkind").charAt(0), new TreeMap<>());
+                relations.put(oid, relation);
+            }
+            int number = rows.getInt("attnum");
+            if (!rows.wasNull()) {
+                relation.columns().put(number, new Column(number, rows.getString("attname"),
+                        rows.getLong("atttypid"), rows.getInt("atttypmod"), rows.getBoolean("attisdropped"),
+                        rows.getString("type_name")));
             }
         }
         return new CatalogSnapshot(relations);

@@ -29,10 +29,11 @@ final class ApplicationFlyway {
     /**
      * Flyway's defaults with its plugins (database types, parsers, extensions) looked up, once. A configuration made
      * from scratch looks them up again, with a {@link java.util.ServiceLoader} over the whole class path, for each
-     * of the four or so Flyway commands of a run; in the packaged service (jars nested in a jar) that costs more than
-     * applying a small migration. A configuration made from this one copies the plugins found instead (Flyway's own
-     * {@link FluentConfiguration#configuration(Configuration)}); the lookup is done here, before any copy, and this
-     * configuration is never used itself, so copies made by several threads at once only read it.
+     * of the Flyway commands of a run (three when it applies something); in the packaged service (jars nested in a
+     * jar) that costs more than applying a small migration. A configuration made from this one copies the plugins
+     * found instead (Flyway's own {@link FluentConfiguration#configuration(Configuration)}); the lookup is done
+     * here, before any copy, and this configuration is never used itself, so copies made by several threads at once
+     * only read it.
      */
     private static final Configuration DEFAULTS = defaultsWithPluginsFound();
 

@@ -123,7 +123,8 @@ final class MigrationRun {
                     try (Connection session = dataSource.getConnection()) {
                         inspection = BreakingChangeGuard.inspect(session, owner, pending);
                     } catch (SQLException e) {
-                        MigrationOutcome.Refused failed = failures().server(e, null, "inspecting the pending migrations");
+                        MigrationOutcome.Refused failed = failures().server(e, null,
+                                "inspecting the pending migrations");
                         return validatedFirst(dataSource, owner, validated, failed);
                     }
                     MigrationOutcome.Refused refused = null;

@@ -2,6 +2,7 @@ package dev.dbcloud.gateway.status;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Component;
  * gateway is not seen here: a read here may then be up to {@code cache-for} older than status-service's view. An
  * answer at another version than the one awaited (status-service applied an event this gateway has not seen yet, or
  * a command) is not remembered until this gateway sees a later event. What is awaited is given up after an hour,
- * should its event never come here.
+ * should its event never come here; met, it stays as long, so an answer asked for before the event and arriving after
+ * a fresher one was remembered is refused too.
  */
 @Component
 public class InstanceReads {
@@ -39,11 +41,30 @@ public class InstanceReads {
 
     /**
      * What an answer must reflect to be remembered: status-service's view at {@code version} (the last event seen
-     * here), and, while {@code operation} is set, that operation's outcome first.
+     * here), and, while {@code operation} is set, that operation's outcome first. {@code since}: the ticker's time
+     * when it began, from which it is given up.
      */
-    private record Awaited(String version, UUID operation) {
+    private record Awaited(String version, UUID operation, long since) {
         boolean satisfiedBy(VersionedInstance answer) {
             return operation == null && version.equals(answer.version());
+        }
+    }
+
+    /** An hour after an awaited thing began, however often reads met or missed it since. */
+    private static final class GiveUp implements Expiry<Key, Awaited> {
+        @Override
+        public long expireAfterCreate(Key key, Awaited value, long currentTime) {
+            return GIVE_UP_WAITING_AFTER.toNanos() - (currentTime - value.since());
+        }
+
+        @Override
+        public long expireAfterUpdate(Key key, Awaited value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Key key, Awaited value, long currentTime, long currentDuration) {
+            return currentDuration;
         }
     }
 
@@ -51,6 +72,7 @@ public class InstanceReads {
     private final boolean enabled;
     private final Cache<Key, InstanceView> answers;
     private final Cache<Key, Awaited> awaited;
+    private final Ticker ticker;
 
     @Autowired
     InstanceReads(StatusClient status, InstanceReadProperties properties) {
@@ -63,7 +85,8 @@ public class InstanceReads {
         this.enabled = !properties.cacheFor().isZero();
         this.answers = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(properties.cacheFor())
                 .maximumSize(enabled ? properties.cacheSize() : 0).build();
-        this.awaited = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(GIVE_UP_WAITING_AFTER)
+        this.ticker = ticker;
+        this.awaited = Caffeine.newBuilder().ticker(ticker).expireAfter(new GiveUp())
                 .maximumSize(10L * properties.cacheSize()).build();
     }
 
@@ -82,11 +105,15 @@ public class InstanceReads {
                 // Atomic with the event and command calls below, for the key: none can slip in between the check and
                 // the put, so an answer from before an event is never remembered after it.
                 awaited.asMap().compute(key, (k, required) -> {
-                    if (required != null && !required.satisfiedBy(versioned)) {
-                        return required;
+                    if (required == null) {
+                        // Nothing seen here says which answer is fresher: keep the one remembered first.
+                        answers.asMap().putIfAbsent(key, versioned.instance());
+                    } else if (required.satisfiedBy(versioned)) {
+                        answers.put(key, versioned.instance());
                     }
-                    answers.put(key, versioned.instance());
-                    return null;
+                    // What is awaited stays after it was met, so an answer asked for before the event and slower to
+                    // come is still refused.
+                    return required;
                 }));
         return answer.map(VersionedInstance::instance);
     }
@@ -99,7 +126,7 @@ public class InstanceReads {
         Key key = new Key(tenant, name);
         awaited.asMap().compute(key, (k, required) -> {
             answers.invalidate(key);
-            return new Awaited(null, operation);
+            return new Awaited(null, operation, ticker.read());
         });
     }
 
@@ -110,7 +137,7 @@ public class InstanceReads {
             answers.invalidate(key);
             boolean stillAwaited = required != null && required.operation() != null
                     && !required.operation().equals(operation);
-            return new Awaited(eventId.toString(), stillAwaited ? required.operation() : null);
+            return new Awaited(eventId.toString(), stillAwaited ? required.operation() : null, ticker.read());
         });
     }
 }

@@ -39,10 +39,13 @@ one="$url/v1/instances/one"
 curl -fsS -H "Authorization: Bearer $reader" "$one" > /dev/null
 
 waiters=()
+tag=$(( $(date +%s) % 100000 ))
 for n in 1 2 3 4; do
-  key=$(key_of "lp-waiter$n")
+  # Tenants of this run only: a long-poll whose client left holds its tenant's share until its 60 s are up, so a run
+  # right after another would get 429s for its predecessor's waits.
+  key=$(key_of "lp-waiter$n-$tag")
   operation=$(sql -tA -c "INSERT INTO operations (id, tenant, instance_name, type, status, created_at, updated_at)
-                          VALUES (gen_random_uuid(), 'lp-waiter$n', 'slow', 'PROVISION', 'PENDING', now(), now())
+                          VALUES (gen_random_uuid(), 'lp-waiter$n-$tag', 'slow', 'PROVISION', 'PENDING', now(), now())
                           RETURNING id" | head -1)
   waiters+=("$key $operation")
 done

@@ -18,6 +18,8 @@
 #   COUNT   migrations per round, 50 by default
 # ALLOW_BREAKING_CHANGES=true sends allowBreakingChanges, which skips the breaking-change guard's dry run (to see
 # what the guard costs); false by default, as `dbcloud migrate` sends it.
+# DATABASE_MADE_BEFORE=true (the default) creates each round's application database through the API, untimed, before
+# the timed migration, as raw Flyway gets its database; false times the migration's own CREATE DATABASE too.
 # It provisions an instance (mig_<run>) and destroys it at the end. Needs curl, jq, java and psql
 # (PSQL=/usr/lib/postgresql/15/bin/psql by default), and the jars above in ~/.m2 (M2=~/.m2/repository).
 set -euo pipefail
@@ -28,6 +30,7 @@ psql=${PSQL:-/usr/lib/postgresql/15/bin/psql}
 m2=${M2:-$HOME/.m2/repository}
 password=Bench-migrations-pass1
 allow_breaking=${ALLOW_BREAKING_CHANGES:-false}
+made_before=${DATABASE_MADE_BEFORE:-true}
 
 credential() { sed -n "s/^$1=//p" "$home/credentials"; }
 url=$(credential url)
@@ -80,7 +83,7 @@ for i in $(seq 1 "$count"); do
     '{version: $v, description: $d, sql: $s}'
 done | jq -s . > "$work/migrations.json"
 
-echo "run $run: $rounds rounds of $count migrations against $url (allowBreakingChanges $allow_breaking)"
+echo "run $run: $rounds rounds of $count migrations against $url (allowBreakingChanges $allow_breaking, database made before: $made_before)"
 echo "load before: $(uptime)"
 
 op=$(api -X POST "$url/v1/instances" \
@@ -95,6 +98,10 @@ for round in $(seq 0 "$rounds"); do
   jq -n --arg a "$application" --argjson allow "$allow_breaking" --slurpfile m "$work/migrations.json" \
     '{application: $a, migrations: $m[0], allowBreakingChanges: $allow}' \
     > "$work/request.json"
+  if [ "$made_before" = true ]; then
+    made=$(api -X POST "$url/v1/instances/$instance/databases" -d "{\"name\":\"$application\"}" | jq -r .id)
+    [ "$(await "$made")" = SUCCEEDED ] || { echo "creating $application failed" >&2; exit 1; }
+  fi
   start=$(now_ns)
   op=$(api -X POST "$url/v1/instances/$instance/migrations" --data-binary "@$work/request.json" | jq -r .id)
   status=$(await "$op")

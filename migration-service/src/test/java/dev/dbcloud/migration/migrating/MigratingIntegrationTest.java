@@ -30,6 +30,9 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
 
     private static final Migration ORDERS = migration("1", "create orders",
             "CREATE TABLE orders (id bigint PRIMARY KEY, note text, amount integer);");
+    /** {@link #ORDERS}'s version with a script of another checksum. */
+    private static final Migration ORDERS_CHANGED = migration("1", "create orders",
+            "CREATE TABLE orders (id bigint PRIMARY KEY, note text, amount integer, extra text);");
     private static final Migration CUSTOMERS = migration("2", "create customers",
             "CREATE TABLE customers (id bigint PRIMARY KEY, name text);");
 
@@ -122,10 +125,8 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
         String database = uniqueDatabase("shop");
         migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
 
-        Migration changed = migration("1", "create orders",
-                "CREATE TABLE orders (id bigint PRIMARY KEY, note text, amount integer, extra text);");
         MigrationFailed failed = migrate(MigrationFailed.class,
-                migrateCommand(instance, database, false, changed, CUSTOMERS));
+                migrateCommand(instance, database, false, ORDERS_CHANGED, CUSTOMERS));
 
         assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.CHECKSUM_MISMATCH);
         assertThat(failed.getFailedVersion()).isEqualTo("1");
@@ -141,10 +142,8 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
         String database = uniqueDatabase("shop");
         migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
 
-        Migration changed = migration("1", "create orders",
-                "CREATE TABLE orders (id bigint PRIMARY KEY, note text, amount integer, extra text);");
         MigrationFailed failed = migrate(MigrationFailed.class,
-                migrateCommand(instance, database, false, changed, migration("2", "pending", pendingSql)));
+                migrateCommand(instance, database, false, ORDERS_CHANGED, migration("2", "pending", pendingSql)));
 
         assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.CHECKSUM_MISMATCH);
         assertThat(failed.getFailedVersion()).isEqualTo("1");

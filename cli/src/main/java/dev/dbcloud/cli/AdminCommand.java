@@ -49,7 +49,7 @@ final class AdminCommand implements Callable<Integer> {
     int tenants(@Mixin Json json) {
         JsonNode tenants = root.adminGateway().list("/v1/admin/tenants");
         if (json.enabled) {
-            root.terminal().out().println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tenants));
+            root.terminal().out().println(Json.print(tenants));
             return ExitCode.OK;
         }
         Table table = new Table("TENANT", "ACTIVE KEYS", "CREATED");

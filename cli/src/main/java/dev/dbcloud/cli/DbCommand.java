@@ -21,6 +21,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code dbcloud db ...}: the instances of your tenant. Its subcommands inherit -h/--help and -V/--version. */
@@ -65,8 +66,7 @@ final class DbCommand implements Callable<Integer> {
         JsonNode instances = root.gateway().list("/v1/instances");
         PrintWriter out = root.terminal().out();
         if (json.enabled) {
-            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                    instances.valueStream().map(DbCommand::asDbosCloud).toList()));
+            out.println(Json.print(instances.valueStream().map(DbCommand::asDbosCloud).toList()));
             return ExitCode.OK;
         }
         if (instances.isEmpty()) {
@@ -87,7 +87,7 @@ final class DbCommand implements Callable<Integer> {
         JsonNode instance = root.gateway().get(instancePath(name));
         PrintWriter out = root.terminal().out();
         if (json.enabled) {
-            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(asDbosCloud(instance)));
+            out.println(Json.print(asDbosCloud(instance)));
             return ExitCode.OK;
         }
         Map<String, String> fields = new LinkedHashMap<>();
@@ -259,7 +259,7 @@ final class DbCommand implements Callable<Integer> {
         JsonNode databases = root.gateway().list(instancePath(name) + "/databases");
         PrintWriter out = root.terminal().out();
         if (json.enabled) {
-            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(databases));
+            out.println(Json.print(databases));
         } else if (databases.isEmpty()) {
             out.println("No application databases on " + name + ". Create one with: dbcloud db create-database "
                     + name + " <database>, or run 'dbcloud migrate'.");
@@ -295,7 +295,7 @@ final class DbCommand implements Callable<Integer> {
         JsonNode backups = root.gateway().get(instancePath(name) + "/backups");
         PrintWriter out = root.terminal().out();
         if (json.enabled) {
-            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(backups));
+            out.println(Json.print(backups));
             return ExitCode.OK;
         }
         String earliest = backups.path("earliestRestorableTime").asString(null);
@@ -388,7 +388,7 @@ final class DbCommand implements Callable<Integer> {
 
     /** An instance under the field names {@code dbos-cloud db status --json} uses, so its scripts keep working. */
     private static ObjectNode asDbosCloud(JsonNode instance) {
-        ObjectNode node = Gateway.JSON.createObjectNode();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("PostgresInstanceName", instance.path("name").asString());
         node.put("HostName", instance.path("hostName").asString(null));
         if (instance.path("port").isNumber()) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -47,6 +48,9 @@ public final class Dbcloud implements Callable<Integer> {
     private static final List<Class<?>> COMMANDS = List.of(LoginCommand.class, DbCommand.class, MigrateCommand.class,
             OperationCommand.class, KeysCommand.class, AdminCommand.class, CommandLine.HelpCommand.class);
 
+    /** The commands of {@code db} that send no body and, without {@code --json}, print text: see {@link #main}. */
+    private static final Set<String> TEXT_READS = Set.of("list", "status", "url", "databases", "backups");
+
     private final Terminal terminal;
 
     @Spec CommandSpec spec;
@@ -56,12 +60,24 @@ public final class Dbcloud implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Setting up the JSON mapper takes about as long as picocli's model of the command line: on a second core,
-        // meanwhile. The first use of Gateway.JSON waits for it; a command that needs none exits without waiting.
-        Thread json = new Thread(() -> Gateway.JSON.getClass(), "json-setup");
-        json.setDaemon(true);
-        json.start();
+        // Setting up the JSON mapper takes about as long as picocli's model of the command line. Answers are read
+        // without it (JsonTree); where a command line may write JSON, it is set up on a second core meanwhile. Its
+        // first use waits for it; a command that needs none exits without waiting.
+        if (mayWriteJson(args)) {
+            Thread json = new Thread(Json::mapper, "json-setup");
+            json.setDaemon(true);
+            json.start();
+        }
         System.exit(execute(Terminal.system(), args));
+    }
+
+    /**
+     * Whether a command line may write JSON ({@link Json#mapper()}): all but the reads of {@code db} without
+     * {@code --json}, which only read answers and print text.
+     */
+    private static boolean mayWriteJson(String... args) {
+        return !(args.length >= 2 && "db".equals(args[0]) && TEXT_READS.contains(args[1]))
+                || Arrays.asList(args).contains("--json");
     }
 
     /** Runs one command line with the given streams, environment and folder; answers its exit code. */

@@ -16,7 +16,7 @@ import java.util.UUID;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The control plane's HTTP API, as the CLI uses it. Answers are JSON trees; refusals become a {@link CliException}
@@ -30,7 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Gateway {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final int ATTEMPTS = 3;
@@ -61,7 +60,7 @@ final class Gateway {
      * {@code applied}), following {@code next} until it is null.
      */
     ArrayNode list(String path, String field) {
-        ArrayNode all = JSON.createArrayNode();
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
         JsonNode page = get(path);
         page.path(field).valueStream().forEach(all::add);
         while (page.path("next").isString()) {
@@ -78,7 +77,7 @@ final class Gateway {
     }
 
     JsonNode post(String path, Object body) {
-        return send("POST", path, JSON.writeValueAsBytes(body), REQUEST_TIMEOUT);
+        return send("POST", path, Json.mapper().writeValueAsBytes(body), REQUEST_TIMEOUT);
     }
 
     JsonNode delete(String path) {
@@ -191,12 +190,12 @@ final class Gateway {
 
     private static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
-            return JSON.missingNode();
+            return JsonNodeFactory.instance.missingNode();
         }
         try {
-            return JSON.readTree(body);
+            return JsonTree.read(body);
         } catch (JacksonException e) {
-            return JSON.missingNode();
+            return JsonNodeFactory.instance.missingNode();
         }
     }
 

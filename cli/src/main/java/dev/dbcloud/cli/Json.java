@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code --json}: machine-readable output on stdout, one JSON document whose field names are a contract: scripts read
@@ -21,7 +22,19 @@ final class Json {
 
     /** {@code value} as indented JSON. */
     static String print(Object value) {
-        return Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        return mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    }
+
+    /**
+     * The mapper that writes JSON: {@code --json}'s output and the bodies of requests. Set up on first use (or ahead of
+     * it, by {@link Dbcloud#main}): answers are read without it ({@link JsonTree}).
+     */
+    static JsonMapper mapper() {
+        return Mapper.JSON;
+    }
+
+    private static final class Mapper {
+        static final JsonMapper JSON = JsonMapper.builder().build();
     }
 
     /**

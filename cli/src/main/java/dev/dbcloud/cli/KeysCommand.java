@@ -38,7 +38,7 @@ final class KeysCommand implements Callable<Integer> {
         JsonNode keys = root.gateway().list("/v1/keys");
         PrintWriter out = root.terminal().out();
         if (json.enabled) {
-            out.println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(keys));
+            out.println(Json.print(keys));
             return ExitCode.OK;
         }
         Table table = new Table("ID", "PREFIX", "NAME", "CREATED", "REVOKED");

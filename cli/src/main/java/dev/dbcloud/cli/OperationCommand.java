@@ -33,7 +33,7 @@ final class OperationCommand implements Callable<Integer> {
             operation = root.operations(gateway).await(operation, "Waiting for " + operation.path("type").asString()
                     + " of " + operation.path("instanceName").asString());
         }
-        root.terminal().out().println(Gateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(operation));
+        root.terminal().out().println(Json.print(operation));
         return "FAILED".equals(operation.path("status").asString()) ? ExitCode.FAILED : ExitCode.OK;
     }
 }

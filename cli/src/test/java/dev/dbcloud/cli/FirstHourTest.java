@@ -527,7 +527,7 @@ class FirstHourTest {
     private void refuse(String method, String path, int status, String code, String detail) {
         controlPlane.answer(method, path, status, "{\"status\": " + status + ", \"code\": \"" + code + "\","
                 + " \"detail\": "
-                + Gateway.JSON.writeValueAsString(detail) + "}");
+                + Json.mapper().writeValueAsString(detail) + "}");
     }
 
     /** An operation as the control plane shows it. */
@@ -538,7 +538,7 @@ class FirstHourTest {
     }
 
     private static JsonNode json(String text) {
-        return Gateway.JSON.readTree(text);
+        return Json.mapper().readTree(text);
     }
 
     /** Runs one command line against the stub, with a tenant key and an admin key; checks no stack trace leaks. */

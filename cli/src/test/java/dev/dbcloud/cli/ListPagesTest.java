@@ -48,7 +48,7 @@ class ListPagesTest {
         Run run = run("keys", "list", "--json");
 
         assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.OK);
-        assertThat(Gateway.JSON.readTree(run.out()).valueStream().map(key -> key.path("id").asString()))
+        assertThat(Json.mapper().readTree(run.out()).valueStream().map(key -> key.path("id").asString()))
                 .containsExactly("k2", "k1");
     }
 

@@ -255,7 +255,7 @@ class RestoreAndBackupsTest {
     }
 
     private static JsonNode json(String text) {
-        return Gateway.JSON.readTree(text);
+        return Json.mapper().readTree(text);
     }
 
     private Run run(String... args) {

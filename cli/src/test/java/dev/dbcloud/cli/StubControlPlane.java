@@ -30,7 +30,7 @@ final class StubControlPlane implements AutoCloseable {
         }
 
         JsonNode json() {
-            return Gateway.JSON.readTree(body);
+            return Json.mapper().readTree(body);
         }
     }
 

@@ -27,7 +27,10 @@ final class Table {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] + 2 - row[i].length())); // no Formatter: it parses with regexes
+                }
             }
             out.println(line.toString().stripTrailing());
         }

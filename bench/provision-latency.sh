@@ -3,14 +3,16 @@
 # what a provisioning must do, timed by hand in the same run with the stack's own PostgreSQL binaries:
 #   initdb floor:  initdb + pg_ctl start -w + CREATE ROLE  (what a provisioning costs without the warm pool)
 #   claim floor:   pg_ctl start -w + one psql session logged in with the pooled password (ALTER ROLE dbosadmin to
-#                  the instance's, CREATE ROLE), on a data directory initialized beforehand, untimed (what it costs
-#                  with a pooled directory)
+#                  the instance's, CREATE ROLE), on a data directory initialized beforehand, untimed (what it cost
+#                  with a pooled directory that was not started yet, before the pool ran its servers)
+#   role floor:    that psql session alone, on the server started beforehand (what it costs with a pooled server
+#                  already running; the driver's session is logged in already, psql's is not)
 #
 # usage: bench/provision-latency.sh HOME [COUNT] [PAUSE]
 #   HOME   the --home of a running local stack (start it with DBCLOUD_POOL_SIZE=0 for "pool off"; 2 is the default)
 #   COUNT  provisionings (and floor rounds) to time, 20 by default
 #   PAUSE  seconds to wait after each provisioning, 0 by default (back to back: the pool refills in the background
-#          meanwhile, at nice 19, about one directory a second)
+#          meanwhile, at nice 19, about one server a second)
 # Each operation is awaited with the long-poll GET /v1/operations/{id}?waitSeconds=30. The instances it makes
 # (lat_<run>_<n>) are destroyed at the end. Needs curl, jq and psql (PSQL=/usr/lib/postgresql/15/bin/psql by default).
 set -euo pipefail
@@ -95,8 +97,10 @@ for i in $(seq 1 "$count"); do
   start=$(now_ns)
   start_ "$dir"
   started=$(ms_since "$start")
+  role_start=$(now_ns)
   claim_role "$floor_port" pooled-pass-1 control-pass-2
   ms_since "$start" >> "$work/claim-floor"
+  ms_since "$role_start" >> "$work/role-floor"
   echo "$started" >> "$work/start"
   stop_ "$dir"
 done
@@ -106,5 +110,6 @@ echo "API, POST to SUCCEEDED:       $(percentiles "$work/api")"
 echo "initdb floor (initdb+start+role): $(percentiles "$work/initdb-floor")"
 echo "claim floor (start+role):         $(percentiles "$work/claim-floor")"
 echo "  of which pg_ctl start -w:       $(percentiles "$work/start")"
+echo "role floor (one psql session):    $(percentiles "$work/role-floor")"
 
 for i in $(seq 1 "$count"); do api -X DELETE "$url/v1/instances/lat_${run}_$i" >/dev/null || true; done

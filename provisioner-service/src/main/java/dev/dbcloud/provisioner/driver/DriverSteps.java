@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Times what drivers do, as {@code dbcloud.driver.step.duration} histograms by {@code driver}, {@code step} (initdb,
- * or claim for a warm pool's directory; start, role, backup, restore) and {@code outcome} (success, failure): where
+ * or claim for a warm pool's server; start, role, backup, restore) and {@code outcome} (success, failure): where
  * provisioning spends its time.
  */
 @Component

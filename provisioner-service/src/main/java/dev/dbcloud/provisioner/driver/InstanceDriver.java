@@ -22,8 +22,8 @@ import org.postgresql.PGConnection;
  *
  * <p>A driver that {@link #keepsBackups() keeps backups} archives each server's WAL continuously and takes base
  * backups on request; a restore replays them into a new instance. A driver may prepare servers ahead of demand
- * (the local driver's warm pool of initialized data directories) behind {@link #provision}, started by
- * {@link #recoverAfterCrash} and stopped by {@link #stopAll}: no further method.
+ * (the local driver's warm pool of running servers), handed out by {@link #placeNew} and set up for their instance by
+ * {@link #provision}, started by {@link #recoverAfterCrash} and stopped by {@link #stopAll}.
  */
 public interface InstanceDriver {
 
@@ -37,6 +37,14 @@ public interface InstanceDriver {
      * is no room left. Only a driver that runs servers places them.
      */
     Optional<Placement> place(UUID instanceId, Set<Integer> portsInUse);
+
+    /**
+     * Where a new instance to be provisioned goes: a server the driver made ahead of demand, when it has one that
+     * none of {@code portsInUse} holds (recording the placement claims it), otherwise as {@link #place}.
+     */
+    default Optional<Placement> placeNew(UUID instanceId, Set<Integer> portsInUse) {
+        return place(instanceId, portsInUse);
+    }
 
     /**
      * Makes the server exist, run, and accept the admin user with the given SCRAM verifier; for a server the user

@@ -10,6 +10,7 @@ import dev.dbcloud.provisioner.driver.Endpoint;
 import dev.dbcloud.provisioner.driver.InstanceDriver;
 import dev.dbcloud.provisioner.driver.InstanceSpec;
 import dev.dbcloud.provisioner.driver.Placement;
+import dev.dbcloud.provisioner.driver.RecordedPlacements;
 import dev.dbcloud.provisioner.driver.PortTakenException;
 import dev.dbcloud.provisioner.driver.RecoveryTarget;
 import dev.dbcloud.provisioner.driver.RestoreRefusedException;
@@ -34,6 +35,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -45,8 +47,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -77,12 +81,13 @@ import org.springframework.stereotype.Component;
  * {@link BackupStore}. A restore copies a base backup into a new data directory and lets PostgreSQL replay the
  * source's archived WAL up to the recovery target, then promote.
  *
- * <p>A {@link WarmPool} keeps data directories initialized ahead of demand under {@code <root>/pool}: a provisioning
- * claims one (renamed into place and started; its control role takes the instance's password over the first
- * connection, which logs in with the pool's) and runs initdb itself only when the pool is empty or disabled. Each
- * pooled directory holds a {@value #PASSWORD_PENDING} file until its control role has the instance's password: a
- * start that finds one it has no pool password for (a claim cut off by a crash) stops the server if it runs and
- * sets the password in single-user mode first.
+ * <p>A {@link WarmPool} keeps servers made and started ahead of demand, each in a data directory under
+ * {@code <root>/instances} on a port of the range: a provisioning is placed on one ({@link #placeNew}) and then only
+ * gives its control role the instance's password, over the session the pool holds, and creates the admin role; it
+ * runs initdb itself only when the pool is empty or disabled. Each pooled directory holds a
+ * {@value #PASSWORD_PENDING} file until its control role has the instance's password. A start that finds one it has
+ * no pool password for (a claim cut off by a crash) stops the server if it runs and sets the password in single-user
+ * mode first; the recovery of a new run discards every such directory that no instance's record names.
  *
  * <p>PostgreSQL refuses to run as root; when this service does, every binary starts in a new user namespace
  * ({@code unshare -U}), as zonky's launcher does.
@@ -119,22 +124,24 @@ class LocalServerDriver implements InstanceDriver {
     private final ApplicationEventPublisher steps;
     private final LocalPorts ports;
     private final DriverSteps timed;
+    private final RecordedPlacements recorded;
     private final WarmPool pool;
 
     @Autowired
     LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps, LocalPorts ports,
-            DriverSteps timed) {
-        this(properties, steps, ports, timed, ControlPasswordCipher::randomPassword);
+            DriverSteps timed, RecordedPlacements recorded) {
+        this(properties, steps, ports, timed, recorded, ControlPasswordCipher::randomPassword);
     }
 
-    /** @param poolPasswords the control passwords pooled data directories are initialized with, until claimed */
+    /** @param poolPasswords the control passwords the pool's servers are made with, until claimed */
     LocalServerDriver(LocalServerProperties properties, ApplicationEventPublisher steps, LocalPorts ports,
-            DriverSteps timed, Supplier<String> poolPasswords) {
+            DriverSteps timed, RecordedPlacements recorded, Supplier<String> poolPasswords) {
         this.properties = properties;
         this.steps = steps;
         this.ports = ports;
         this.timed = timed;
-        this.pool = new WarmPool(properties.root().resolve("pool"), properties.poolSize(), this::initdbForPool,
+        this.recorded = recorded;
+        this.pool = new WarmPool(properties.root().resolve("instances"), properties.poolSize(), new PoolServers(),
                 poolPasswords, properties.startTimeout());
     }
 
@@ -143,12 +150,24 @@ class LocalServerDriver implements InstanceDriver {
         return DriverKind.LOCAL;
     }
 
-    /** The lowest free port of the range, and a data directory under the root named by the instance's id. */
+    /**
+     * The lowest free port of the range that neither an instance nor the warm pool holds, and a data directory under
+     * the root named by the instance's id.
+     */
     @Override
     public Optional<Placement> place(UUID instanceId, Set<Integer> portsInUse) {
-        int port = ports.allocate(portsInUse);
+        Set<Integer> avoid = new HashSet<>(portsInUse);
+        avoid.addAll(pool.ports());
+        int port = ports.allocate(avoid);
         return port < 0 ? Optional.empty()
                 : Optional.of(new Placement(port, properties.root().resolve("instances").resolve(instanceId.toString())));
+    }
+
+    /** A server of the warm pool when one is ready, its port and data directory becoming the instance's. */
+    @Override
+    public Optional<Placement> placeNew(UUID instanceId, Set<Integer> portsInUse) {
+        Optional<Placement> pooled = pool.offer(portsInUse);
+        return pooled.isPresent() ? pooled : place(instanceId, portsInUse);
     }
 
     @Override
@@ -156,22 +175,28 @@ class LocalServerDriver implements InstanceDriver {
         if (!InstanceRules.username("adminUsername", spec.adminUsername()).isEmpty()) {
             throw new DriverException("invalid admin username");
         }
+        Optional<WarmPool.Entry> pooled = pool.take(spec.dataDirectory());
         try {
-            if (claimPooled(spec) || timed.time(DriverKind.LOCAL, "initdb", () -> initialize(spec))) {
+            if (pooled.isPresent()) {
+                // Its server runs already: what is left is the control role's password and the admin role.
+                timed.time(DriverKind.LOCAL, "claim", () -> poolPasswords.put(spec.dataDirectory(), pooled.get().password()));
+                done(spec, Step.DATA_DIRECTORY_CREATED);
+            } else if (timed.time(DriverKind.LOCAL, "initdb", () -> initialize(spec))) {
                 done(spec, Step.DATA_DIRECTORY_CREATED);
             }
             ensureRunning(spec);
             done(spec, Step.SERVER_STARTED);
-            timed.time(DriverKind.LOCAL, "role", () -> createAdminRole(spec));
+            timed.time(DriverKind.LOCAL, "role", () -> createAdminRole(spec, pooled.map(WarmPool.Entry::session)));
             done(spec, Step.ADMIN_ROLE_READY);
             return new Endpoint(properties.hostName(), spec.port());
         } finally {
-            // After this provisioning's own work, so the pool's initdb does not compete with it for the CPU.
+            pooled.ifPresent(WarmPool.Entry::closeSession);
+            // After this provisioning's own work, so the pool's next server does not compete with it for the CPU.
             pool.refill();
         }
     }
 
-    /** How many initialized data directories the warm pool holds now. */
+    /** How many servers the warm pool holds ready now. */
     int pooled() {
         return pool.available();
     }
@@ -193,7 +218,7 @@ class LocalServerDriver implements InstanceDriver {
             throw new DriverException("the local driver's root directory is not writable");
         }
         try {
-            return Map.of("freeBytes", Files.getFileStore(root).getUsableSpace(), "pooledDirectories", pool.available());
+            return Map.of("freeBytes", Files.getFileStore(root).getUsableSpace(), "pooledServers", pool.available());
         } catch (IOException e) {
             throw new DriverException("cannot read the free space of the local driver's root: " + e.getMessage(), e);
         }
@@ -201,18 +226,26 @@ class LocalServerDriver implements InstanceDriver {
 
     /**
      * Deletes what a killed provisioner leaves under its root: the temporary password files initdb reads (they hold
-     * a control password in plaintext), half-initialized data directories (an instance's or the warm pool's; the
-     * pool's complete ones stay), half-extracted binaries; then starts keeping the warm pool full. Nothing else uses
+     * a control password in plaintext), half-initialized data directories, half-extracted binaries, and the warm
+     * pool's servers that no instance's record names (only the run that made one knew its password: their servers
+     * are stopped, their directories and archives deleted); then starts keeping the warm pool full. Nothing else uses
      * them at start, before the first command.
      */
     @Override
     public void recoverAfterCrash() {
         // The supervisor starts (again): servers are this driver's to run until the next stopAll.
         stopping = false;
-        pool.recover();
+        stopSideBySide(pool.drain());
         Path instances = properties.root().resolve("instances");
         Path binaries = properties.root().resolve("binaries");
         try {
+            discardUnclaimed(instances);
+            // What the warm pool was making when the service stopped (and, from earlier versions, its directories).
+            Path poolStaging = properties.root().resolve("pool");
+            if (Files.isDirectory(poolStaging)) {
+                log.info("Removing {}, what the warm pool was making", poolStaging);
+                PathUtils.deleteDirectory(poolStaging);
+            }
             for (Path folder : List.of(instances, binaries)) {
                 if (!Files.isDirectory(folder)) {
                     continue;
@@ -261,25 +294,29 @@ class LocalServerDriver implements InstanceDriver {
             if (before >= 0 && before != spec.port()) {
                 log.info("Moved the server in {} to port {}", spec.dataDirectory(), spec.port());
             }
-            Path serverLog = spec.dataDirectory().resolve("server.log");
-            long logBefore = sizeOf(serverLog);
-            String stale = serverIdentity(spec.dataDirectory());
-            // pg_ctl looks whether the server is ready every 100 ms: answer as soon as its postmaster.pid says so.
-            Result started = timed.time(DriverKind.LOCAL, "start", () -> exec(List.of(bin("pg_ctl"), "-D",
-                    spec.dataDirectory().toString(), "-l", serverLog.toString(),
-                    "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"), null,
-                    () -> isReady(spec.dataDirectory(), stale)));
-            if (started.exitCode() != 0) {
-                // Another program may have bound the port between the check above and the server's bind: one that
-                // still holds it, or a client's connection that happened to get it as its local port and is gone.
-                if (!isRunning(spec.dataDirectory())
-                        && (!LocalPorts.isBindable(spec.port()) || couldNotBind(serverLog, logBefore))) {
-                    throw new PortTakenException(spec.port());
-                }
-                throw new DriverException("could not start the server: " + started.output().strip());
-            }
+            start(spec.dataDirectory(), spec.port());
         }
         log.info("Started PostgreSQL for {} on port {}", spec.instance(), spec.port());
+    }
+
+    /** Starts the configured server in {@code data}, answering as soon as it takes connections. */
+    private void start(Path data, int port) {
+        Path serverLog = data.resolve("server.log");
+        long logBefore = sizeOf(serverLog);
+        String stale = serverIdentity(data);
+        // pg_ctl looks whether the server is ready every 100 ms: answer as soon as its postmaster.pid says so.
+        Result started = timed.time(DriverKind.LOCAL, "start", () -> exec(List.of(bin("pg_ctl"), "-D",
+                data.toString(), "-l", serverLog.toString(),
+                "-w", "-t", Long.toString(properties.startTimeout().toSeconds()), "start"), null,
+                () -> isReady(data, stale)));
+        if (started.exitCode() != 0) {
+            // Another program may have bound the port between the check above and the server's bind: one that
+            // still holds it, or a client's connection that happened to get it as its local port and is gone.
+            if (!isRunning(data) && (!LocalPorts.isBindable(port) || couldNotBind(serverLog, logBefore))) {
+                throw new PortTakenException(port);
+            }
+            throw new DriverException("could not start the server: " + started.output().strip());
+        }
     }
 
     /**
@@ -311,9 +348,16 @@ class LocalServerDriver implements InstanceDriver {
     @Override
     public void destroy(InstanceSpec spec) {
         Path data = spec.dataDirectory();
-        stop(data);
         supervised.remove(data);
         poolPasswords.remove(data);
+        pool.take(data).ifPresent(WarmPool.Entry::closeSession);
+        delete(data);
+        log.info("Destroyed the server, data and backups of {}", spec.instance());
+    }
+
+    /** Stops the server in {@code data} if it runs, then deletes the directory and its backups and archive. */
+    private void delete(Path data) {
+        stop(data);
         synchronized (backupLock(data)) {
             try {
                 deleteIfExists(staging(data));
@@ -323,7 +367,6 @@ class LocalServerDriver implements InstanceDriver {
                 throw new DriverException("cannot delete the data directory or backups: " + e.getMessage(), e);
             }
         }
-        log.info("Destroyed the server, data and backups of {}", spec.instance());
     }
 
     /** The first field of {@code global/pg_control}, in the machine's byte order: the data directory's identity. */
@@ -749,9 +792,18 @@ class LocalServerDriver implements InstanceDriver {
     @Override
     public void stopAll() {
         stopping = true;
-        pool.stop();
-        List<Path> servers = List.copyOf(supervised);
-        if (servers.isEmpty() || !properties.stopServersOnShutdown()) {
+        // The pool's servers stop whatever the setting: nobody could claim them after this run.
+        List<Path> pooled = pool.drain();
+        List<Path> servers = new ArrayList<>(pooled);
+        if (properties.stopServersOnShutdown()) {
+            servers.addAll(supervised);
+        }
+        stopSideBySide(servers);
+        supervised.clear();
+    }
+
+    private void stopSideBySide(List<Path> servers) {
+        if (servers.isEmpty()) {
             return;
         }
         ExecutorService stops = Executors.newFixedThreadPool(
@@ -774,58 +826,12 @@ class LocalServerDriver implements InstanceDriver {
                 Thread.currentThread().interrupt();
             }
         }
-        supervised.clear();
     }
 
     private void stop(Path data) {
         if (Files.isDirectory(data) && isRunning(data)) {
             run(List.of(bin("pg_ctl"), "-D", data.toString(), "-m", "fast", "-w", "stop"), "stop the server");
             log.info("Stopped the PostgreSQL server in {}", data);
-        }
-    }
-
-    /**
-     * Takes a data directory of the warm pool, if one is ready, into the staging folder ({@code <data>.init}, which
-     * {@link #recoverAfterCrash()} deletes: a crash before the rename below costs a pooled directory, nothing
-     * more), gives its control role the instance's password, then renames it into place. Answers whether it did;
-     * false sends the caller to initdb (the directory is there already, the pool is empty, or the claimed one
-     * would not take the password).
-     */
-    private boolean claimPooled(InstanceSpec spec) {
-        Path data = spec.dataDirectory();
-        if (pool.size() == 0 || Files.isRegularFile(data.resolve("PG_VERSION"))) {
-            return false;
-        }
-        Path staging = staging(data);
-        try {
-            deleteIfExists(staging);
-            Files.createDirectories(data.getParent());
-            Optional<WarmPool.Claimed> claimed = pool.claimInto(staging);
-            if (claimed.isEmpty()) {
-                log.info("The warm pool is empty; initializing a data directory for {}", spec.instance());
-                return false;
-            }
-            timed.time(DriverKind.LOCAL, "claim", () -> {
-                String poolPassword = claimed.get().password();
-                try {
-                    if (poolPassword == null) {
-                        // Made by an earlier run: nobody knows its password, so it cannot log in to take the new one.
-                        setControlPassword(staging, spec.controlPassword());
-                        Files.deleteIfExists(staging.resolve(PASSWORD_PENDING));
-                    }
-                    Files.move(staging, data);
-                } catch (IOException e) {
-                    throw new DriverException("cannot move the claimed data directory into place: " + e.getMessage(), e);
-                }
-                if (poolPassword != null) {
-                    poolPasswords.put(data, poolPassword);
-                }
-            });
-            return true;
-        } catch (IOException | UncheckedIOException | DriverException e) {
-            log.warn("Could not claim a pooled data directory for {}, initializing one: {}", spec.instance(),
-                    e.getMessage());
-            return false;
         }
     }
 
@@ -866,18 +872,82 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     /**
-     * A warm pool's entry, made at the lowest CPU priority: it must not slow the provisionings under way. It says
-     * that its control role's password is the pool's until a claim replaces it.
+     * The warm pool's servers: made at the lowest CPU priority (the provisionings under way come first), each in
+     * its data directory on its port, archiving its WAL to what will be its instance's archive from the first start.
      */
-    private void initdbForPool(Path staging, String password) {
-        initdb(staging, password, Files.isExecutable(Path.of(NICE)) ? List.of(NICE, "-n", "19") : List.of());
-        try (FileChannel hba = FileChannel.open(staging.resolve("pg_hba.conf"), StandardOpenOption.WRITE);
-                FileChannel pending = FileChannel.open(staging.resolve(PASSWORD_PENDING), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE)) {
-            hba.force(true);
-            pending.force(true);
-        } catch (IOException e) {
-            throw new DriverException("cannot sync the data directory: " + e.getMessage(), e);
+    private final class PoolServers implements WarmPool.Servers {
+
+        @Override
+        public int freePort(Set<Integer> avoid) {
+            return ports.allocate(avoid);
+        }
+
+        @Override
+        public Set<Integer> recordedPorts() {
+            Set<Integer> taken = new HashSet<>();
+            recorded.live().forEach(placement -> taken.add(placement.port()));
+            return taken;
+        }
+
+        @Override
+        public Connection make(Path data, int port, String password) {
+            // Made apart, under <root>/pool, so that instances/ holds only whole data directories.
+            Path staging = properties.root().resolve("pool").resolve(data.getFileName() + ".init");
+            try {
+                Files.createDirectories(staging.getParent());
+                Files.setPosixFilePermissions(staging.getParent(), PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException e) {
+                throw new DriverException("cannot create the warm pool's folder: " + e.getMessage(), e);
+            }
+            initdb(staging, password, Files.isExecutable(Path.of(NICE)) ? List.of(NICE, "-n", "19") : List.of());
+            BackupStore store = store(data);
+            ServerConfiguration.write(staging, port, properties.listenAddresses(), store.archive(),
+                    properties.archiveTimeout(), null);
+            try (FileChannel hba = FileChannel.open(staging.resolve("pg_hba.conf"), StandardOpenOption.WRITE);
+                    FileChannel pending = FileChannel.open(staging.resolve(PASSWORD_PENDING), StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE)) {
+                hba.force(true);
+                pending.force(true);
+                Files.createDirectories(data.getParent());
+                Files.move(staging, data, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new DriverException("cannot make the data directory: " + e.getMessage(), e);
+            }
+            store.create();
+            start(data, port);
+            try {
+                return new ServerLogin(LOOPBACK, port, CONTROL_ROLE, password, CONNECT_TIMEOUT,
+                        properties.startTimeout(), APPLICATION).connect("postgres");
+            } catch (SQLException e) {
+                throw new DriverException("cannot log in to the new server (SQLSTATE " + e.getSQLState() + ")", e);
+            }
+        }
+
+        @Override
+        public void discard(Path data) {
+            delete(data);
+        }
+    }
+
+    /**
+     * Discards the warm pool's servers that an earlier run made and no instance's record names: nobody knows their
+     * control password any more. A claimed one stays: its provisioning goes on when its command comes again.
+     */
+    private void discardUnclaimed(Path instances) throws IOException {
+        if (!Files.isDirectory(instances)) {
+            return;
+        }
+        Set<Path> claimed = new HashSet<>();
+        recorded.live().stream().map(Placement::dataDirectory).filter(Objects::nonNull)
+                .forEach(data -> claimed.add(data.toAbsolutePath().normalize()));
+        try (Stream<Path> entries = Files.list(instances)) {
+            for (Path entry : entries.toList()) {
+                if (Files.isDirectory(entry) && Files.exists(entry.resolve(PASSWORD_PENDING))
+                        && !claimed.contains(entry.toAbsolutePath().normalize())) {
+                    log.info("Discarding {}, a server of an earlier run's warm pool that nobody claimed", entry);
+                    delete(entry);
+                }
+            }
         }
     }
 
@@ -922,14 +992,17 @@ class LocalServerDriver implements InstanceDriver {
     }
 
     /**
-     * Creates (or updates) the user's admin role; in a pooled directory claimed by this run, logs in with the pool's
-     * password and gives the control role the instance's first, then forgets that the password was pending.
+     * Creates (or updates) the user's admin role; on a pooled server claimed by this run, over the session the pool
+     * held (or a new one logged in with the pool's password, should that session be gone), giving the control role
+     * the instance's password first, then forgets that the password was pending.
      */
-    private void createAdminRole(InstanceSpec spec) {
+    private void createAdminRole(InstanceSpec spec, Optional<Connection> pooledSession) {
         Path pending = spec.dataDirectory().resolve(PASSWORD_PENDING);
         String poolPassword = Files.exists(pending) ? poolPasswords.get(spec.dataDirectory()) : null;
-        try (Connection connection = poolPassword == null ? controlLogin(spec).connect("postgres")
-                : poolLogin(spec, poolPassword)) {
+        Optional<Connection> held = poolPassword == null ? Optional.empty()
+                : pooledSession.filter(LocalServerDriver::isValid);
+        try (Connection connection = held.isPresent() ? held.get()
+                : poolPassword == null ? controlLogin(spec).connect("postgres") : poolLogin(spec, poolPassword)) {
             PGConnection pg = connection.unwrap(PGConnection.class);
             if (poolPassword != null) {
                 try (Statement statement = connection.createStatement()) {
@@ -961,6 +1034,14 @@ class LocalServerDriver implements InstanceDriver {
                 throw new DriverException("cannot record that the control role has its password: " + e.getMessage(), e);
             }
             poolPasswords.remove(spec.dataDirectory());
+        }
+    }
+
+    private static boolean isValid(Connection session) {
+        try {
+            return session.isValid(2);
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stopServersOnShutdown whether servers stop with the service (the local stack) or outlive it
  * @param archiveTimeout the servers' {@code archive_timeout}: how stale the WAL archive of a quiet server may be
  * @param restoreTimeout how long the replay of a restore may take
- * @param poolSize how many data directories the warm pool keeps initialized ahead of demand (2; 0 disables it)
+ * @param poolSize how many servers the warm pool keeps made and running ahead of demand (2; 0 disables it)
  */
 @ConfigurationProperties("dbcloud.provisioner.local")
 public record LocalServerProperties(Path root, Path binDir, String hostName, String listenAddresses,

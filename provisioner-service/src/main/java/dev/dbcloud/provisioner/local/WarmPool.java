@@ -1,16 +1,16 @@
 package dev.dbcloud.provisioner.local;
 
-import dev.dbcloud.provisioner.driver.DriverException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.dbcloud.provisioner.driver.Placement;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -18,48 +18,71 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
-import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Data directories initialized ahead of demand, under {@code <root>/pool}, so that a provisioning costs a start and
- * a role rather than an {@code initdb}. Each entry is made in {@code <id>.init} and renamed to {@code <id>} once
- * complete; a claim renames a complete entry to the claimer's path. A rename is atomic, so an entry is handed out
- * at most once however many claims race for it, and a crash leaves an entry either in the pool or claimed, never
- * both; what a crash leaves half made ({@code .init}, the temporary password files initdb reads) {@link #recover()}
- * deletes.
+ * Servers made and started ahead of demand, so that a provisioning costs a role and nothing else. Each entry runs
+ * in what will be its instance's data directory, on what will be its instance's port, and this pool holds a session
+ * to it logged in as the control role with a random password of the pool's.
  *
- * <p>One background thread keeps {@code size} entries ready, from {@link #start()} to {@link #stop()}: never while
- * the service shuts down. An empty pool answers no entry, and the caller runs initdb itself.
+ * <p>An entry is handed out as a placement ({@link #offer}): the provisioner records the new instance with that
+ * port and directory, and the row's unique port is what makes the claim; a second claimer of the same entry gets a
+ * duplicate key and places again, with the port now among those in use. The claimer's provisioning then
+ * {@link #take}s the entry (once: it leaves the pool) to give the control role the instance's password over the
+ * session and create the admin role.
  *
- * <p>The control password each entry was initialized with is kept in memory until the entry is claimed, so that the
- * claimer can log in with it once the server runs and give the role its own password then, with no single-user
- * step; an entry made by an earlier run of the service is handed out without it.
+ * <p>Only this run knows an entry's password, so entries do not outlive it: {@link #drain()} hands them over to be
+ * stopped when the service stops, and the next run discards what an earlier one left unclaimed (the driver's
+ * recovery). One background thread keeps {@code size} entries ready, from {@link #start()} to {@link #stop()}.
  */
 final class WarmPool {
 
-    /** A claimed entry, and the control password it was made with: null when this run did not make it. */
-    record Claimed(Path directory, String password) {
+    /** A server ready to be claimed; {@code password} is the pool's, for its control role, until the claim. */
+    record Entry(Path directory, int port, String password, Connection session) {
+
+        Placement placement() {
+            return new Placement(port, directory);
+        }
+
+        void closeSession() {
+            try {
+                session.close();
+            } catch (SQLException e) {
+                // It goes with its server.
+            }
+        }
+
         @Override
         public String toString() {
-            return "Claimed[" + directory + "]";
+            return "Entry[" + directory + ", port " + port + "]";
         }
     }
 
-    /** Makes a complete data directory at {@code staging}, its control role's password being {@code password}. */
-    @FunctionalInterface
-    interface Initdb {
-        void initialize(Path staging, String password);
+    /** What makes and removes the pool's servers: the driver. */
+    interface Servers {
+
+        /** The lowest free port of the range, none of {@code avoid}; -1 when there is none. */
+        int freePort(Set<Integer> avoid);
+
+        /** The ports of the instances the provisioner has recorded, which no entry may take. */
+        Set<Integer> recordedPorts();
+
+        /**
+         * Makes a server in {@code directory} (which does not exist), started on {@code port}, its control role's
+         * password {@code password}; answers a session to it as that role.
+         */
+        Connection make(Path directory, int port, String password);
+
+        /** Stops the server of a directory made by {@link #make} if it runs, and deletes all it left. */
+        void discard(Path directory);
     }
 
-    static final String STAGING = ".init";
     private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
 
     private final Path folder;
     private final int size;
-    private final Initdb initdb;
+    private final Servers servers;
     private final Supplier<String> passwords;
     private final Duration stopWait;
     private final Object lifecycle = new Object();
@@ -67,21 +90,23 @@ final class WarmPool {
     private volatile ExecutorService filler;
     /** A fill is queued and has not begun yet: further requests need none of their own. */
     private final AtomicBoolean fillQueued = new AtomicBoolean();
-    /** The control passwords of the entries this run made, by entry name, until claimed. */
-    private final Map<String, String> passwordsOf = new ConcurrentHashMap<>();
+    /** The entries ready, by directory, until taken. */
+    private final Map<Path, Entry> ready = new ConcurrentHashMap<>();
+    /** The port of the entry being made, if one is: no placement may take it meanwhile. */
+    private volatile int making = -1;
 
     /**
-     * @param passwords the random control password each entry gets from initdb; it is kept until the entry is
-     *        claimed, then handed to the claimer, who replaces it
-     * @param stopWait how long {@link #stop()} waits for an initdb under way
+     * @param folder where entries' directories are made ({@code <root>/instances}: they become instances there)
+     * @param passwords the random control password each entry gets; the claimer replaces it
+     * @param stopWait how long {@link #stop()} waits for an entry being made
      */
-    WarmPool(Path folder, int size, Initdb initdb, Supplier<String> passwords, Duration stopWait) {
+    WarmPool(Path folder, int size, Servers servers, Supplier<String> passwords, Duration stopWait) {
         if (size < 0) {
             throw new IllegalArgumentException("the pool size cannot be negative");
         }
         this.folder = folder;
         this.size = size;
-        this.initdb = initdb;
+        this.servers = servers;
         this.passwords = passwords;
         this.stopWait = stopWait;
     }
@@ -90,27 +115,38 @@ final class WarmPool {
         return size;
     }
 
+    /** How many entries are ready to be placed. */
+    int available() {
+        return ready.size();
+    }
+
+    /** The ports the pool's servers hold or are about to: a placement of another instance must avoid them. */
+    Set<Integer> ports() {
+        Set<Integer> ports = new HashSet<>();
+        ready.values().forEach(entry -> ports.add(entry.port()));
+        int inMaking = making;
+        if (inMaking >= 0) {
+            ports.add(inMaking);
+        }
+        return ports;
+    }
+
     /**
-     * Deletes what a killed service left half made; complete entries stay, to be claimed. Stops the pool first:
-     * {@link #start()} it again after.
+     * The ready entry on the lowest port that no instance holds, as a placement; empty when there is none. The entry
+     * stays in the pool until {@link #take taken}: whoever records the placement first owns it.
      */
-    void recover() {
-        // No initdb of this pool may be under way while its staging folders go.
-        stop();
-        if (!Files.isDirectory(folder)) {
-            return;
+    Optional<Placement> offer(Set<Integer> portsInUse) {
+        return ready.values().stream().filter(entry -> !portsInUse.contains(entry.port()))
+                .min(Comparator.comparingInt(Entry::port)).map(Entry::placement);
+    }
+
+    /** The entry in {@code directory}, out of the pool: answered once, to the provisioning that recorded it. */
+    Optional<Entry> take(Path directory) {
+        Entry entry = ready.remove(directory);
+        if (entry != null) {
+            refill();
         }
-        try (Stream<Path> entries = Files.list(folder)) {
-            for (Path entry : entries.toList()) {
-                String name = entry.getFileName().toString();
-                if (name.startsWith(".") || name.endsWith(STAGING)) {
-                    log.warn("Removing {}, left half made in the warm pool", entry);
-                    PathUtils.delete(entry);
-                }
-            }
-        } catch (IOException e) {
-            throw new DriverException("cannot clean up the warm pool after a crash: " + e.getMessage(), e);
-        }
+        return Optional.ofNullable(entry);
     }
 
     /** Begins keeping the pool full, on a thread of its own; a pool of size 0 does nothing. */
@@ -131,7 +167,7 @@ final class WarmPool {
         refill();
     }
 
-    /** Makes no more entries, and waits (bounded) for one under way; claims still take what is there. */
+    /** Makes no more entries, and waits (bounded) for one being made; what is ready stays ready. */
     void stop() {
         ExecutorService stopping;
         synchronized (lifecycle) {
@@ -144,55 +180,24 @@ final class WarmPool {
         stopping.shutdown();
         try {
             if (!stopping.awaitTermination(stopWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("The warm pool's initdb did not finish within {} ms", stopWait.toMillis());
+                log.warn("The warm pool's server was not made within {} ms", stopWait.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** How many complete entries wait to be claimed. */
-    int available() {
-        return complete().size();
-    }
-
-    /**
-     * Moves a complete entry to {@code target} (which must not exist, on the same file system), atomically; empty
-     * when none is left, and then the caller initializes a directory itself. Starts a refill either way.
-     */
-    Optional<Claimed> claimInto(Path target) {
-        try {
-            for (Path entry : complete()) {
-                try {
-                    Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
-                    log.debug("Claimed {} from the warm pool", entry.getFileName());
-                    return Optional.of(new Claimed(target, passwordsOf.remove(entry.getFileName().toString())));
-                } catch (NoSuchFileException raced) {
-                    // A concurrent claim renamed it first: it is theirs.
-                }
+    /** Stops the pool and empties it: answers the entries that were ready, their sessions closed, to be stopped. */
+    List<Path> drain() {
+        stop();
+        List<Path> drained = List.copyOf(ready.keySet());
+        drained.forEach(directory -> {
+            Entry entry = ready.remove(directory);
+            if (entry != null) {
+                entry.closeSession();
             }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new DriverException("cannot claim a directory of the warm pool: " + e.getMessage(), e);
-        } finally {
-            refill();
-        }
-    }
-
-    private List<Path> complete() {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(entry -> {
-                String name = entry.getFileName().toString();
-                return !name.startsWith(".") && !name.endsWith(STAGING) && Files.isDirectory(entry);
-            }).sorted().toList();
-        } catch (NoSuchFileException gone) {
-            return List.of();
-        } catch (IOException e) {
-            throw new DriverException("cannot list the warm pool: " + e.getMessage(), e);
-        }
+        });
+        return drained;
     }
 
     /** Queues a fill unless one is queued already or the pool is stopped. */
@@ -207,36 +212,34 @@ final class WarmPool {
 
     private void fill(ExecutorService mine) {
         fillQueued.set(false);
-        try {
-            Files.createDirectories(folder);
-            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
-        } catch (IOException e) {
-            log.warn("Cannot create the warm pool's folder: {}", e.getMessage());
-            return;
-        }
-        while (filler == mine && available() < size) {
-            String id = UUID.randomUUID().toString();
-            Path staging = folder.resolve(id + STAGING);
+        while (filler == mine && ready.size() < size) {
+            Set<Integer> avoid = servers.recordedPorts();
+            avoid.addAll(ports());
+            int port = servers.freePort(avoid);
+            if (port < 0) {
+                log.warn("No free port is left for the warm pool's next server");
+                return;
+            }
+            making = port;
+            Path directory = folder.resolve(UUID.randomUUID().toString());
             try {
                 long start = System.nanoTime();
                 String password = passwords.get();
-                initdb.initialize(staging, password);
-                // Before the entry can be claimed: its claimer finds the password here.
-                passwordsOf.put(id, password);
-                Files.move(staging, folder.resolve(id), StandardCopyOption.ATOMIC_MOVE);
-                log.debug("Added {} to the warm pool in {} ms", id, (System.nanoTime() - start) / 1_000_000);
-            } catch (IOException | RuntimeException e) {
+                Connection session = servers.make(directory, port, password);
+                ready.put(directory, new Entry(directory, port, password, session));
+                log.debug("Added a server on port {} to the warm pool in {} ms", port,
+                        (System.nanoTime() - start) / 1_000_000);
+            } catch (RuntimeException e) {
                 // The next claim asks again; no retry loop that would spin on a lasting fault.
-                passwordsOf.remove(id);
-                log.warn("Could not add a data directory to the warm pool: {}", e.getMessage());
+                log.warn("Could not add a server to the warm pool: {}", e.getMessage());
                 try {
-                    if (Files.exists(staging)) {
-                        PathUtils.deleteDirectory(staging);
-                    }
-                } catch (IOException cleanup) {
-                    log.warn("Could not delete {}", staging);
+                    servers.discard(directory);
+                } catch (RuntimeException cleanup) {
+                    log.warn("Could not remove {}: {}", directory, cleanup.getMessage());
                 }
                 return;
+            } finally {
+                making = -1;
             }
         }
     }

@@ -59,8 +59,13 @@ class NewInstances {
         this.transactions = transactions;
     }
 
-    /** The operation's row, made now if there is none; concurrent claims of a port or name are retried. */
-    Claim claim(UUID operationId, InstanceRef ref, String adminUsername) {
+    /**
+     * The operation's row, made now if there is none; concurrent claims of a port or name are retried.
+     *
+     * @param prepared whether the instance may take a server the driver made ahead of demand (a provisioning), or
+     *        needs an empty place of its own (a restore)
+     */
+    Claim claim(UUID operationId, InstanceRef ref, String adminUsername, boolean prepared) {
         byte[] ciphertext = cipher.encrypt(ref, ControlPasswordCipher.randomPassword());
         for (int attempt = 0; attempt < Provisioning.PORT_ATTEMPTS; attempt++) {
             Optional<ProvisionedInstance> existing = instances.byOperation(operationId);
@@ -70,7 +75,9 @@ class NewInstances {
             if (instances.isLive(ref)) {
                 return new Claim(null, Refusal.NAME_IN_USE);
             }
-            Optional<Placement> placement = driver.place(operationId, instances.localPortsInUse());
+            Set<Integer> inUse = instances.localPortsInUse();
+            Optional<Placement> placement = prepared ? driver.placeNew(operationId, inUse)
+                    : driver.place(operationId, inUse);
             if (placement.isEmpty()) {
                 return new Claim(null, Refusal.PORTS_EXHAUSTED);
             }

@@ -3,6 +3,8 @@ package dev.dbcloud.provisioner.provisioning;
 import dev.dbcloud.common.InstanceRef;
 import dev.dbcloud.events.InstanceHealth;
 import dev.dbcloud.provisioner.driver.DriverKind;
+import dev.dbcloud.provisioner.driver.Placement;
+import dev.dbcloud.provisioner.driver.RecordedPlacements;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +23,7 @@ import org.springframework.stereotype.Repository;
  * change that lost a race changes nothing and says so.
  */
 @Repository
-class ProvisionedInstances {
+class ProvisionedInstances implements RecordedPlacements {
 
     private static final String COLUMNS = "operation_id, tenant, name, driver, status, admin_username, port, "
             + "data_directory, control_password_ciphertext, host_name, failure_reason, failure_message, "
@@ -120,6 +122,15 @@ class ProvisionedInstances {
     Set<Integer> localPortsInUse() {
         return new HashSet<>(jdbc.sql("SELECT port FROM instances WHERE status <> 'DESTROYED' AND driver = 'LOCAL'")
                 .query(Integer.class).list());
+    }
+
+    /** Every port and data directory a local instance that is not destroyed holds, read at once. */
+    @Override
+    public List<Placement> live() {
+        return jdbc.sql("SELECT port, data_directory FROM instances WHERE status <> 'DESTROYED' AND driver = 'LOCAL'")
+                .query((row, n) -> new Placement(row.getInt(1),
+                        row.getString(2) == null ? null : Path.of(row.getString(2))))
+                .list();
     }
 
     void insert(ProvisionedInstance instance) {

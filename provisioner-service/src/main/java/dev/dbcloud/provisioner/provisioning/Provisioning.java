@@ -92,7 +92,7 @@ public class Provisioning {
      * left, or the name is taken by another live instance.
      */
     private ProvisionedInstance claim(UUID operationId, InstanceRef ref, ProvisionRequested command) {
-        NewInstances.Claim claim = newInstances.claim(operationId, ref, command.getAdminUsername());
+        NewInstances.Claim claim = newInstances.claim(operationId, ref, command.getAdminUsername(), true);
         return claim.refusal() == null ? claim.instance()
                 : reject(command, ProvisionFailureReason.valueOf(claim.refusal().name()), claim.refusal().message);
     }

@@ -124,7 +124,7 @@ public class Restoring {
     /** Records the new instance with a port of its own, or answers null after emitting why it cannot be. */
     private ProvisionedInstance claim(UUID operationId, InstanceRef ref, ProvisionedInstance source,
             RestoreRequested command) {
-        NewInstances.Claim claim = newInstances.claim(operationId, ref, source.adminUsername());
+        NewInstances.Claim claim = newInstances.claim(operationId, ref, source.adminUsername(), false);
         return claim.refusal() == null ? claim.instance()
                 : reject(command, RestoreFailureReason.valueOf(claim.refusal().name()), claim.refusal().message);
     }

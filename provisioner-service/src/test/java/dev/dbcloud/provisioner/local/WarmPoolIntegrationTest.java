@@ -42,14 +42,14 @@ import org.postgresql.util.PasswordUtil;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
- * The local driver's warm pool with real PostgreSQL binaries: claimed directories take on their instance's
- * passwords, concurrent provisionings never share one, a restart keeps complete entries and drops half-made ones,
- * and an empty or disabled pool falls back to initdb.
+ * The local driver's warm pool with real PostgreSQL binaries: a server placed from the pool takes on its instance's
+ * passwords without a restart, concurrent provisionings never share one, a restart discards the servers the run
+ * before left unclaimed and settles one claimed but cut off, and an empty or disabled pool falls back to initdb.
  */
 class WarmPoolIntegrationTest {
 
     private static final Duration BOUND = Duration.ofSeconds(90);
-    /** The pool's entries get these passwords in turn: the first one made gets this one. */
+    /** The pool's servers get these passwords in turn: the first one made gets this one. */
     private static final String POOLED_PASSWORD = "pooled-Secret-4f9a1c-1";
     private static Path binaries;
 
@@ -58,10 +58,13 @@ class WarmPoolIntegrationTest {
     private final List<ProvisioningStepDone> steps = new CopyOnWriteArrayList<>();
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger pooledPasswords = new AtomicInteger();
+    /** The provisioner's table, as far as the driver reads it: the placements recorded for instances. */
+    private final List<Placement> recorded = new CopyOnWriteArrayList<>();
+    private int portMin;
 
     @BeforeAll
     static void extractBinaries(@TempDir Path shared) {
-        binaries = PostgresBinaries.binDirectory(properties(shared, null, 0));
+        binaries = PostgresBinaries.binDirectory(properties(shared, null, 0, 40_000));
     }
 
     @AfterEach
@@ -69,14 +72,16 @@ class WarmPoolIntegrationTest {
         drivers.forEach(LocalServerDriver::stopAll);
     }
 
-    private static LocalServerProperties properties(Path root, Path binDir, int poolSize) {
-        int portMin = ThreadLocalRandom.current().nextInt(40_000, 50_000);
+    private static LocalServerProperties properties(Path root, Path binDir, int poolSize, int portMin) {
         return new LocalServerProperties(root, binDir, "localhost", "localhost", portMin, portMin + 30,
                 Duration.ofSeconds(60), true, Duration.ofSeconds(60), Duration.ofMinutes(5), poolSize);
     }
 
-    /** A driver as the service makes it, started as the supervisor starts it. */
+    /** A driver as the service makes it, started as the supervisor starts it; every driver of a test shares a range. */
     private LocalServerDriver driver(int poolSize) {
+        if (portMin == 0) {
+            portMin = ThreadLocalRandom.current().nextInt(40_000, 50_000);
+        }
         // DriverSteps is the driver package's to make: Spring calls its constructor. The context stays open, so the
         // registry is never closed.
         AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
@@ -84,21 +89,23 @@ class WarmPoolIntegrationTest {
         context.registerBean(DriverSteps.class);
         context.refresh();
         DriverSteps timed = context.getBean(DriverSteps.class);
-        LocalServerProperties properties = properties(root, binaries, poolSize);
+        LocalServerProperties properties = properties(root, binaries, poolSize, portMin);
         LocalServerDriver driver = new LocalServerDriver(properties, event -> steps.add((ProvisioningStepDone) event),
-                new LocalPorts(properties), timed, () -> "pooled-Secret-4f9a1c-" + pooledPasswords.incrementAndGet());
+                new LocalPorts(properties), timed, () -> List.copyOf(recorded),
+                () -> "pooled-Secret-4f9a1c-" + pooledPasswords.incrementAndGet());
         drivers.add(driver);
         driver.recoverAfterCrash();
         return driver;
     }
 
-    private final Set<Integer> portsTaken = new HashSet<>();
-
+    /** A new instance placed as the provisioner places one, and recorded as its row records it. */
     private synchronized InstanceSpec spec(LocalServerDriver driver, String admin, String adminPassword,
             String controlPassword) {
         UUID id = UUID.randomUUID();
-        Placement placement = driver.place(id, portsTaken).orElseThrow();
-        portsTaken.add(placement.port());
+        Set<Integer> portsTaken = new HashSet<>();
+        recorded.forEach(placement -> portsTaken.add(placement.port()));
+        Placement placement = driver.placeNew(id, portsTaken).orElseThrow();
+        recorded.add(placement);
         return new InstanceSpec(new InstanceRef("pool-tenant", "db-" + id.toString().substring(0, 8)), admin,
                 PasswordUtil.encodeScramSha256(adminPassword.toCharArray()), controlPassword, null, placement.port(),
                 placement.dataDirectory());
@@ -124,14 +131,39 @@ class WarmPoolIntegrationTest {
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("28P01");
     }
 
+    /** The unclaimed servers of the pool: data directories under instances/ that wait for their password. */
+    private List<Path> pooledDirectories() throws IOException {
+        try (Stream<Path> entries = Files.list(root.resolve("instances"))) {
+            return entries.filter(entry -> Files.exists(entry.resolve(LocalServerDriver.PASSWORD_PENDING))).toList();
+        }
+    }
+
+    /** The process id of the postmaster running in {@code data}. */
+    private static long postmaster(Path data) throws IOException {
+        return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
+    }
+
+    /** Whether a postmaster runs as {@code pid}: a zombie nobody reaped yet has no command line. */
+    private static boolean isAlive(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).contains("postgres");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Test
-    void aClaimedDirectoryTakesOnTheInstancesPasswordsAndThePooledOneNoLongerWorks() throws Exception {
+    void aServerPlacedFromThePoolTakesOnTheInstancesPasswordsWithoutARestart() throws Exception {
         LocalServerDriver driver = driver(1);
         await().atMost(BOUND).until(() -> driver.pooled() == 1);
         InstanceSpec spec = spec(driver, "alice", "alice-Own-pass1", "control-Own-pass1");
+        assertThat(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING)).exists();
+        assertThat(spec.port()).as("the lowest port of the range").isEqualTo(portMin);
+        long server = postmaster(spec.dataDirectory());
 
         driver.provision(spec);
 
+        assertThat(postmaster(spec.dataDirectory())).as("the same server, never restarted").isEqualTo(server);
         assertThat(stepsTimed("claim")).isEqualTo(1);
         assertThat(stepsTimed("initdb")).isZero();
         assertThat(steps).extracting(ProvisioningStepDone::step)
@@ -146,12 +178,14 @@ class WarmPoolIntegrationTest {
                 .contains("port = " + spec.port(), root.resolve("backups").resolve(spec.dataDirectory().getFileName())
                         .resolve("wal").toString());
         assertThat(driver.takeBackup(spec).sizeBytes()).isPositive();
-        // The one claimed is made again in the background.
+        // The one claimed is made again in the background, on another port.
         await().atMost(BOUND).until(() -> driver.pooled() == 1);
+        assertThat(driver.placeNew(UUID.randomUUID(), Set.of(spec.port())).orElseThrow().port())
+                .isNotEqualTo(spec.port());
     }
 
     @Test
-    void concurrentProvisioningsNeverShareAPooledDirectory() throws Exception {
+    void concurrentProvisioningsNeverShareAPooledServer() throws Exception {
         LocalServerDriver driver = driver(2);
         await().atMost(BOUND).until(() -> driver.pooled() == 2);
         List<InstanceSpec> specs = new ArrayList<>();
@@ -182,71 +216,59 @@ class WarmPoolIntegrationTest {
             assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Pass-" + i);
         }
         assertThat(identities).hasSize(specs.size());
-        assertThat(stepsTimed("claim") + stepsTimed("initdb")).isEqualTo(specs.size());
-        assertThat(stepsTimed("claim")).isBetween(1L, 2L);
-    }
-
-    @Test
-    void aRestartDropsHalfMadeEntriesAndProvisionsFromCompleteOnes() throws Exception {
-        LocalServerDriver before = driver(1);
-        await().atMost(BOUND).until(() -> before.pooled() == 1);
-        before.stopAll();
-        Path pool = root.resolve("pool");
-        Path complete;
-        try (Stream<Path> entries = Files.list(pool)) {
-            complete = entries.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
-        long pooledIdentity = before.systemIdentifier(new InstanceSpec(null, null, null, null, null, 0, complete))
-                .orElseThrow();
-        // What a crash leaves: an initdb of the pool cut off, its password file, a claim cut off before its rename.
-        Path halfMade = Files.createDirectories(pool.resolve(UUID.randomUUID() + ".init").resolve("base"));
-        Path passwordFile = Files.writeString(pool.resolve(".pw-1234"), POOLED_PASSWORD);
-        Path halfClaimed = Files.createDirectories(root.resolve("instances").resolve(UUID.randomUUID() + ".init"));
-
-        LocalServerDriver after = driver(1);
-
-        assertThat(halfMade.getParent()).doesNotExist();
-        assertThat(passwordFile).doesNotExist();
-        assertThat(halfClaimed).doesNotExist();
-        assertThat(complete).isDirectory();
-        InstanceSpec spec = spec(after, "carol", "carol-Own-pass", "control-Carol-pass");
-        after.provision(spec);
-        assertThat(after.systemIdentifier(spec)).hasValue(pooledIdentity);
-        assertThat(stepsTimed("initdb")).isZero();
-        assertLogsIn(spec.port(), "carol", "carol-Own-pass");
-        assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Carol-pass");
-        assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
-        assertThat(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING)).doesNotExist();
+        assertThat(stepsTimed("claim")).isEqualTo(2);
+        assertThat(stepsTimed("initdb")).isEqualTo(1);
     }
 
     /**
-     * A claim cut off by a crash after its directory was renamed into place and its server started, before the
-     * control role took the instance's password: the next run cannot log in with a pool password it never knew, so
-     * it stops the server and sets the password in single-user mode, and the provisioning carries on.
+     * A service killed with servers in its pool: they keep running, and nobody knows their passwords any more. The
+     * next run stops them and deletes their directories and archives, with what a fill cut off left, and makes
+     * new ones.
+     */
+    @Test
+    void aRestartDiscardsTheServersTheRunBeforeLeftUnclaimed() throws Exception {
+        LocalServerDriver before = driver(1);
+        await().atMost(BOUND).until(() -> before.pooled() == 1);
+        Path unclaimed = pooledDirectories().get(0);
+        long server = postmaster(unclaimed);
+        Path archive = root.resolve("backups").resolve(unclaimed.getFileName());
+        assertThat(archive).isDirectory();
+        // What a crash leaves: a fill cut off in initdb, its password file, a provisioning's initdb cut off.
+        Path halfMade = Files.createDirectories(root.resolve("pool").resolve(UUID.randomUUID() + ".init").resolve("base"));
+        Path passwordFile = Files.writeString(root.resolve("pool").resolve(".pw-1234"), POOLED_PASSWORD);
+        Path halfInitialized = Files.createDirectories(root.resolve("instances").resolve(UUID.randomUUID() + ".init"));
+
+        LocalServerDriver after = driver(1);
+
+        assertThat(isAlive(server)).as("the unclaimed server stopped").isFalse();
+        assertThat(unclaimed).doesNotExist();
+        assertThat(archive).doesNotExist();
+        assertThat(halfMade.getParent()).doesNotExist();
+        assertThat(passwordFile).doesNotExist();
+        assertThat(halfInitialized).doesNotExist();
+        await().atMost(BOUND).until(() -> after.pooled() == 1);
+        InstanceSpec spec = spec(after, "carol", "carol-Own-pass", "control-Carol-pass");
+        after.provision(spec);
+        assertThat(stepsTimed("initdb")).isZero();
+        assertLogsIn(spec.port(), "carol", "carol-Own-pass");
+        assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, "pooled-Secret-4f9a1c-2");
+    }
+
+    /**
+     * A provisioning cut off by a crash after its placement on a pooled server was recorded, before the control role
+     * took the instance's password: the next run keeps the server (it is the instance's), cannot log in with a pool
+     * password it never knew, so it stops the server, sets the password in single-user mode, and the provisioning
+     * carries on there.
      */
     @Test
     void aClaimCutOffBeforeTheControlRoleTookItsPasswordIsSettledByTheNextRun() throws Exception {
         LocalServerDriver before = driver(1);
         await().atMost(BOUND).until(() -> before.pooled() == 1);
-        before.stopAll();
-        Path entry;
-        try (Stream<Path> entries = Files.list(root.resolve("pool"))) {
-            entry = entries.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
-        assertThat(entry.resolve(LocalServerDriver.PASSWORD_PENDING)).exists();
-        long pooledIdentity = before.systemIdentifier(new InstanceSpec(null, null, null, null, null, 0, entry))
-                .orElseThrow();
         InstanceSpec spec = spec(before, "grace", "grace-Own-pass", "control-Grace-pass");
-        // As the claim left it: in place, its server running, the role's password still the pool's.
-        Files.createDirectories(spec.dataDirectory().getParent());
-        Files.move(entry, spec.dataDirectory());
-        InstanceSpec asPooled = new InstanceSpec(spec.instance(), spec.adminUsername(), spec.passwordVerifier(),
-                POOLED_PASSWORD, null, spec.port(), spec.dataDirectory());
-        before.ensureRunning(asPooled);
-        Files.write(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING), new byte[0]);
-        assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
+        long pooledIdentity = before.systemIdentifier(spec).orElseThrow();
 
         LocalServerDriver after = driver(1);
+        assertThat(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING)).exists();
         after.provision(spec);
 
         assertLogsIn(spec.port(), "grace", "grace-Own-pass");
@@ -254,6 +276,21 @@ class WarmPoolIntegrationTest {
         assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
         assertThat(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING)).doesNotExist();
         assertThat(after.systemIdentifier(spec)).hasValue(pooledIdentity);
+    }
+
+    @Test
+    void theServiceStoppingStopsThePoolsServers() throws Exception {
+        LocalServerDriver driver = driver(2);
+        await().atMost(BOUND).until(() -> driver.pooled() == 2);
+        List<Long> servers = new ArrayList<>();
+        for (Path pooled : pooledDirectories()) {
+            servers.add(postmaster(pooled));
+        }
+
+        driver.stopAll();
+
+        assertThat(servers).hasSize(2).noneMatch(WarmPoolIntegrationTest::isAlive);
+        assertThat(driver.pooled()).isZero();
     }
 
     @Test
@@ -273,16 +310,18 @@ class WarmPoolIntegrationTest {
     }
 
     @Test
-    void anExhaustedPoolFallsBackToInitdb() throws Exception {
+    void anExhaustedPoolFallsBackToInitdbOnAPortThePoolDoesNotHold() throws Exception {
         LocalServerDriver driver = driver(1);
         await().atMost(BOUND).until(() -> driver.pooled() == 1);
         InstanceSpec first = spec(driver, "erin", "erin-Own-pass", "control-Erin-pass");
         InstanceSpec second = spec(driver, "frank", "frank-Own-pass", "control-Frank-pass");
+        Placement elsewhere = driver.place(UUID.randomUUID(), Set.of()).orElseThrow();
 
         driver.provision(first);
-        // The refill begins as the first provisioning ends; its niced initdb has not finished when the second claims.
         driver.provision(second);
 
+        assertThat(second.dataDirectory().getFileName().toString()).isNotEqualTo(first.dataDirectory().getFileName().toString());
+        assertThat(elsewhere.port()).as("a placement leaves the pool's server alone").isNotEqualTo(first.port());
         assertThat(stepsTimed("claim")).isEqualTo(1);
         assertThat(stepsTimed("initdb")).isEqualTo(1);
         assertLogsIn(first.port(), "erin", "erin-Own-pass");

@@ -3,147 +3,184 @@ package dev.dbcloud.provisioner.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.dbcloud.provisioner.driver.Placement;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pool's bookkeeping, with an initializer that writes a marker instead of running initdb (the driver's
- * integration test runs the real one): claims racing for the same entries, a refill, recovery after a crash.
+ * The pool's bookkeeping, with servers that are only records (the driver's integration test makes real ones):
+ * placements on the lowest port free, entries handed out once however many take them, ports avoided, a refill, a
+ * failed server discarded, and a drain at stop.
  */
 class WarmPoolTest {
 
-    @TempDir Path root;
-    private final AtomicInteger made = new AtomicInteger();
+    private static final Path FOLDER = Path.of("/nowhere/instances");
+    private static final Duration BOUND = Duration.ofSeconds(10);
 
-    /** Each entry holds a file naming it uniquely, as a real one holds its system identifier. */
-    private void initialize(Path staging, String password) {
-        try {
-            Files.createDirectories(staging);
-            Files.writeString(staging.resolve("identity"), Integer.toString(made.incrementAndGet()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Servers that exist only here: each gets the lowest port none avoids, from 5000. */
+    private static final class FakeServers implements WarmPool.Servers {
+        final Set<Integer> recorded = ConcurrentHashMap.newKeySet();
+        final List<Path> made = new CopyOnWriteArrayList<>();
+        final List<Path> discarded = new CopyOnWriteArrayList<>();
+        final Set<Path> closed = ConcurrentHashMap.newKeySet();
+        volatile boolean failing;
+
+        @Override
+        public int freePort(Set<Integer> avoid) {
+            int port = 5000;
+            while (avoid.contains(port)) {
+                port++;
+            }
+            return port;
+        }
+
+        @Override
+        public Set<Integer> recordedPorts() {
+            return new HashSet<>(recorded);
+        }
+
+        @Override
+        public Connection make(Path directory, int port, String password) {
+            if (failing) {
+                throw new IllegalStateException("initdb failed");
+            }
+            made.add(directory);
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, arguments) -> {
+                        if (method.getName().equals("close")) {
+                            closed.add(directory);
+                        }
+                        return null;
+                    });
+        }
+
+        @Override
+        public void discard(Path directory) {
+            discarded.add(directory);
         }
     }
 
+    private final FakeServers servers = new FakeServers();
+
     private WarmPool pool(int size) {
-        return new WarmPool(root.resolve("pool"), size, this::initialize, () -> "pooled", Duration.ofSeconds(10));
+        return new WarmPool(FOLDER, size, servers, () -> "pooled", Duration.ofSeconds(10));
+    }
+
+    private WarmPool full(int size) {
+        WarmPool pool = pool(size);
+        pool.start();
+        await().atMost(BOUND).until(() -> pool.available() == size);
+        return pool;
     }
 
     @Test
-    void concurrentClaimsNeverHandOutTheSameDirectoryTwice() throws Exception {
-        WarmPool pool = pool(16);
-        pool.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> pool.available() == 16);
+    void anOfferIsTheEntryOnTheLowestPortThatNoInstanceHolds() {
+        WarmPool pool = full(3);
+
+        assertThat(pool.offer(Set.of())).map(Placement::port).hasValue(5000);
+        assertThat(pool.offer(Set.of(5000))).map(Placement::port).hasValue(5001);
+        assertThat(pool.offer(Set.of(5000, 5001, 5002))).isEmpty();
+        assertThat(pool.offer(Set.of()).orElseThrow().dataDirectory().getParent()).isEqualTo(FOLDER);
+        assertThat(pool.ports()).containsExactlyInAnyOrder(5000, 5001, 5002);
+        pool.stop();
+    }
+
+    @Test
+    void concurrentTakesOfAnEntryHandItOutOnce() throws Exception {
+        WarmPool pool = full(2);
+        Path offered = pool.offer(Set.of()).orElseThrow().dataDirectory();
         pool.stop();
 
-        int claimers = 48;
+        int takers = 8;
         CountDownLatch go = new CountDownLatch(1);
-        ExecutorService threads = Executors.newFixedThreadPool(claimers);
-        List<Future<Optional<WarmPool.Claimed>>> claims = new ArrayList<>();
-        for (int i = 0; i < claimers; i++) {
-            Path target = Files.createDirectories(root.resolve("instances")).resolve("instance-" + i);
-            claims.add(threads.submit(() -> {
+        ExecutorService threads = Executors.newFixedThreadPool(takers);
+        List<Future<Optional<WarmPool.Entry>>> takes = new ArrayList<>();
+        for (int i = 0; i < takers; i++) {
+            takes.add(threads.submit(() -> {
                 go.await();
-                return pool.claimInto(target);
+                return pool.take(offered);
             }));
         }
         go.countDown();
-        List<String> identities = new ArrayList<>();
-        for (Future<Optional<WarmPool.Claimed>> claim : claims) {
-            Optional<WarmPool.Claimed> claimed = claim.get();
-            if (claimed.isPresent()) {
-                identities.add(Files.readString(claimed.get().directory().resolve("identity")));
-            }
+        List<WarmPool.Entry> taken = new ArrayList<>();
+        for (Future<Optional<WarmPool.Entry>> take : takes) {
+            take.get().ifPresent(taken::add);
         }
         threads.shutdown();
 
-        assertThat(identities).hasSize(16).doesNotHaveDuplicates();
+        assertThat(taken).hasSize(1);
+        assertThat(taken.get(0).directory()).isEqualTo(offered);
+        assertThat(taken.get(0).password()).isEqualTo("pooled");
+        assertThat(pool.available()).isEqualTo(1);
+        assertThat(pool.offer(Set.of())).map(Placement::dataDirectory).isNotEqualTo(Optional.of(offered));
+    }
+
+    @Test
+    void aTakenEntryIsMadeAgainOnAPortNeitherAnInstanceNorAnEntryHolds() {
+        servers.recorded.add(5001);
+        WarmPool pool = full(2);
+        assertThat(pool.ports()).containsExactlyInAnyOrder(5000, 5002);
+
+        Path first = pool.offer(Set.of()).orElseThrow().dataDirectory();
+        pool.take(first);
+
+        await().atMost(BOUND).until(() -> pool.available() == 2);
+        assertThat(servers.made).hasSize(3);
+        assertThat(pool.ports()).containsExactlyInAnyOrder(5000, 5002);
+        assertThat(pool.offer(Set.of()).orElseThrow().dataDirectory()).isNotEqualTo(first);
+        pool.stop();
+    }
+
+    @Test
+    void aStoppedPoolMakesNothingAndAnEmptyOneOffersNothing() {
+        WarmPool pool = pool(2);
+
+        assertThat(pool.offer(Set.of())).isEmpty();
+        assertThat(pool.take(FOLDER.resolve("unknown"))).isEmpty();
+        pool.refill();
         assertThat(pool.available()).isZero();
+        assertThat(servers.made).isEmpty();
     }
 
     @Test
-    void aClaimIsRefilledInTheBackgroundUpToTheSize() {
-        WarmPool pool = pool(2);
+    void aServerThatCouldNotBeMadeIsDiscardedAndTheNextClaimAsksAgain() {
+        servers.failing = true;
+        WarmPool pool = pool(1);
         pool.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> pool.available() == 2);
+        await().atMost(BOUND).until(() -> servers.discarded.size() == 1);
+        assertThat(pool.available()).isZero();
+        assertThat(pool.ports()).isEmpty();
 
-        assertThat(pool.claimInto(root.resolve("first"))).isPresent();
+        servers.failing = false;
         pool.refill();
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> made.get() == 3);
-        await().atMost(Duration.ofSeconds(30)).until(() -> pool.available() == 2);
+        await().atMost(BOUND).until(() -> pool.available() == 1);
         pool.stop();
-        assertThat(made).hasValue(3);
     }
 
     @Test
-    void aStoppedPoolMakesNothingAndAnEmptyOneAnswersNoDirectory() {
-        WarmPool pool = pool(2);
+    void aDrainStopsThePoolAndHandsOverItsServersWithTheirSessionsClosed() {
+        WarmPool pool = full(2);
+
+        List<Path> drained = pool.drain();
+
+        assertThat(drained).containsExactlyInAnyOrderElementsOf(servers.made);
+        assertThat(servers.closed).containsExactlyInAnyOrderElementsOf(servers.made);
+        assertThat(pool.available()).isZero();
         pool.refill();
-
-        assertThat(pool.claimInto(root.resolve("target"))).isEmpty();
-        assertThat(made).hasValue(0);
-        assertThat(root.resolve("target")).doesNotExist();
-
-        WarmPool disabled = pool(0);
-        disabled.start();
-        disabled.refill();
-        assertThat(disabled.claimInto(root.resolve("target"))).isEmpty();
-        assertThat(made).hasValue(0);
-    }
-
-    @Test
-    void recoveryRemovesHalfMadeEntriesAndKeepsCompleteOnes() throws IOException {
-        WarmPool before = pool(1);
-        before.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> before.available() == 1);
-        before.stop();
-        Path folder = root.resolve("pool");
-        Path halfMade = Files.createDirectories(folder.resolve("6f1c0b9e-half.init").resolve("base"));
-        Path passwordFile = Files.writeString(folder.resolve(".pw-42"), "pooled");
-
-        WarmPool after = pool(1);
-        after.recover();
-
-        assertThat(halfMade.getParent()).doesNotExist();
-        assertThat(passwordFile).doesNotExist();
-        assertThat(after.available()).isEqualTo(1);
-        // Made by the run before: its password was not kept, and the claimer must set one without it.
-        assertThat(after.claimInto(root.resolve("target"))).hasValueSatisfying(claimed -> {
-            assertThat(claimed.directory()).isEqualTo(root.resolve("target"));
-            assertThat(claimed.password()).isNull();
-        });
-        assertThat(root.resolve("target").resolve("identity")).hasContent("1");
-    }
-
-    @Test
-    void aClaimHandsOutThePasswordItsEntryWasMadeWithOnce() {
-        AtomicInteger passwords = new AtomicInteger();
-        WarmPool pool = new WarmPool(root.resolve("pool"), 2, this::initialize,
-                () -> "pooled-" + passwords.incrementAndGet(), Duration.ofSeconds(10));
-        pool.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> pool.available() == 2);
-        pool.stop();
-
-        List<String> handedOut = new ArrayList<>();
-        for (String target : List.of("first", "second")) {
-            WarmPool.Claimed claimed = pool.claimInto(root.resolve(target)).orElseThrow();
-            handedOut.add(claimed.password());
-            assertThat(claimed.toString()).doesNotContain(claimed.password());
-        }
-        assertThat(handedOut).containsExactlyInAnyOrder("pooled-1", "pooled-2");
+        assertThat(servers.made).hasSize(2);
     }
 }

@@ -156,8 +156,10 @@ abstract class AbstractProvisionerIntegrationTest {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, user, password);
     }
 
-    static Path dataDirectory(ProvisionRequested command) {
-        return root.resolve("instances").resolve(command.getOperationId());
+    /** Where the provisioner put the instance's data: named by the operation, or a server of the warm pool. */
+    Path dataDirectory(ProvisionRequested command) {
+        return Path.of(jdbc.sql("SELECT data_directory FROM instances WHERE operation_id = ?")
+                .param(UUID.fromString(command.getOperationId())).query(String.class).single());
     }
 
     String status(String instanceOperationId) {

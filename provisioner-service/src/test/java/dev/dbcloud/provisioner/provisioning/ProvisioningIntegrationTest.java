@@ -77,8 +77,7 @@ class ProvisioningIntegrationTest extends AbstractProvisionerIntegrationTest {
         assertThat(provisionedEvents(command)).extracting(InstanceProvisioned::getPort).containsOnly(first.getPort());
         assertThat(jdbc.sql("SELECT count(*) FROM instances WHERE tenant = ? AND name = 'twice'")
                 .param(command.getTenant()).query(Long.class).single()).isEqualTo(1);
-        assertThat(root.resolve("instances").toFile().list()).filteredOn(name -> name.equals(command.getOperationId()))
-                .hasSize(1);
+        assertThat(dataDirectory(command)).isDirectory();
     }
 
     @Test

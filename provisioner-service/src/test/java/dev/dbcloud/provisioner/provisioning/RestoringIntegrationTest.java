@@ -187,7 +187,7 @@ class RestoringIntegrationTest extends AbstractProvisionerIntegrationTest {
         RestoreRequested restore = restoreCommand(first, "reborn_copy", null, null);
         UUID operation = UUID.fromString(restore.getOperationId());
         NewInstances.Claim claim = newInstances.claim(operation,
-                new InstanceRef(restore.getTenant(), restore.getInstanceName()), "alice");
+                new InstanceRef(restore.getTenant(), restore.getInstanceName()), "alice", false);
         instances.recordRestoredFrom(operation, UUID.fromString(first.getOperationId()));
         send(restore);
 
@@ -233,7 +233,7 @@ class RestoringIntegrationTest extends AbstractProvisionerIntegrationTest {
     void backupsArePrivateAndGoWithTheInstance() throws Exception {
         ProvisionRequested source = provisionWithBackup("private");
         Path backups = root.resolve("backups");
-        Path home = backups.resolve(source.getOperationId());
+        Path home = backups.resolve(dataDirectory(source).getFileName());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backups))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home))).isEqualTo("rwx------");
         await().atMost(BOUND).until(() -> Files.list(home.resolve("wal")).findAny().isPresent());
@@ -263,7 +263,7 @@ class RestoringIntegrationTest extends AbstractProvisionerIntegrationTest {
             }
             taken.add(driver.takeBackup(spec));
         }
-        Path wal = root.resolve("backups").resolve(source.getOperationId()).resolve("wal");
+        Path wal = root.resolve("backups").resolve(dataDirectory(source).getFileName()).resolve("wal");
         String oldestSegment = segments(wal).get(0);
 
         Instant keepFrom = taken.get(1).finishedAt().plusMillis(1);

@@ -890,9 +890,8 @@ class LocalServerDriver implements InstanceDriver {
         }
 
         @Override
-        public Connection make(Path data, int port, String password) {
-            // Made apart, under <root>/pool, so that instances/ holds only whole data directories.
-            Path staging = properties.root().resolve("pool").resolve(data.getFileName() + ".init");
+        public void initialize(Path data, String password) {
+            Path staging = poolStaging(data);
             try {
                 Files.createDirectories(staging.getParent());
                 Files.setPosixFilePermissions(staging.getParent(), PosixFilePermissions.fromString("rwx------"));
@@ -900,21 +899,30 @@ class LocalServerDriver implements InstanceDriver {
                 throw new DriverException("cannot create the warm pool's folder: " + e.getMessage(), e);
             }
             initdb(staging, password, Files.isExecutable(Path.of(NICE)) ? List.of(NICE, "-n", "19") : List.of());
+        }
+
+        @Override
+        public Connection start(Path data, int port, String password) {
+            Path staging = poolStaging(data);
+            boolean staged = Files.isDirectory(staging);
             BackupStore store = store(data);
-            ServerConfiguration.write(staging, port, properties.listenAddresses(), store.archive(),
+            ServerConfiguration.write(staged ? staging : data, port, properties.listenAddresses(), store.archive(),
                     properties.archiveTimeout(), null);
-            try (FileChannel hba = FileChannel.open(staging.resolve("pg_hba.conf"), StandardOpenOption.WRITE);
-                    FileChannel pending = FileChannel.open(staging.resolve(PASSWORD_PENDING), StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE)) {
-                hba.force(true);
-                pending.force(true);
-                Files.createDirectories(data.getParent());
-                Files.move(staging, data, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new DriverException("cannot make the data directory: " + e.getMessage(), e);
+            if (staged) {
+                // Whole and durable before it enters instances/, where a restart finds it by its marker.
+                try (FileChannel hba = FileChannel.open(staging.resolve("pg_hba.conf"), StandardOpenOption.WRITE);
+                        FileChannel pending = FileChannel.open(staging.resolve(PASSWORD_PENDING),
+                                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    hba.force(true);
+                    pending.force(true);
+                    Files.createDirectories(data.getParent());
+                    Files.move(staging, data, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new DriverException("cannot put the data directory in place: " + e.getMessage(), e);
+                }
             }
             store.create();
-            start(data, port);
+            LocalServerDriver.this.start(data, port);
             try {
                 return new ServerLogin(LOOPBACK, port, CONTROL_ROLE, password, CONNECT_TIMEOUT,
                         properties.startTimeout(), APPLICATION).connect("postgres");
@@ -925,7 +933,17 @@ class LocalServerDriver implements InstanceDriver {
 
         @Override
         public void discard(Path data) {
+            try {
+                deleteIfExists(poolStaging(data));
+            } catch (IOException e) {
+                log.warn("Could not delete {}: {}", poolStaging(data), e.getMessage());
+            }
             delete(data);
+        }
+
+        /** Made apart, under {@code <root>/pool}, so that instances/ holds only whole data directories. */
+        private Path poolStaging(Path data) {
+            return properties.root().resolve("pool").resolve(data.getFileName() + ".init");
         }
     }
 

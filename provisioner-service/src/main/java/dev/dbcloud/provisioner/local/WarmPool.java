@@ -1,6 +1,7 @@
 package dev.dbcloud.provisioner.local;
 
 import dev.dbcloud.provisioner.driver.Placement;
+import dev.dbcloud.provisioner.driver.PortTakenException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -68,17 +69,25 @@ final class WarmPool {
         /** The ports of the instances the provisioner has recorded, which no entry may take. */
         Set<Integer> recordedPorts();
 
-        /**
-         * Makes a server in {@code directory} (which does not exist), started on {@code port}, its control role's
-         * password {@code password}; answers a session to it as that role.
-         */
-        Connection make(Path directory, int port, String password);
+        /** Initializes the data directory of a server to be, its control role's password {@code password}. */
+        void initialize(Path directory, String password);
 
-        /** Stops the server of a directory made by {@link #make} if it runs, and deletes all it left. */
+        /**
+         * Starts the server initialized for {@code directory} on {@code port}, in {@code directory}; answers a session
+         * to it as the control role.
+         *
+         * @throws PortTakenException when another program took the port first: called again with another port, it
+         *         goes on with the same data
+         */
+        Connection start(Path directory, int port, String password);
+
+        /** Stops the server of {@code directory} if it runs, and deletes all that was made for it. */
         void discard(Path directory);
     }
 
     private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
+    /** How many ports a new server tries when other programs bind the ones picked first. */
+    private static final int PORT_ATTEMPTS = 5;
 
     private final Path folder;
     private final int size;
@@ -213,21 +222,14 @@ final class WarmPool {
     private void fill(ExecutorService mine) {
         fillQueued.set(false);
         while (filler == mine && ready.size() < size) {
-            Set<Integer> avoid = servers.recordedPorts();
-            avoid.addAll(ports());
-            int port = servers.freePort(avoid);
-            if (port < 0) {
-                log.warn("No free port is left for the warm pool's next server");
-                return;
-            }
-            making = port;
             Path directory = folder.resolve(UUID.randomUUID().toString());
             try {
                 long start = System.nanoTime();
                 String password = passwords.get();
-                Connection session = servers.make(directory, port, password);
-                ready.put(directory, new Entry(directory, port, password, session));
-                log.debug("Added a server on port {} to the warm pool in {} ms", port,
+                servers.initialize(directory, password);
+                Entry entry = startOnAFreePort(directory, password);
+                ready.put(directory, entry);
+                log.debug("Added a server on port {} to the warm pool in {} ms", entry.port(),
                         (System.nanoTime() - start) / 1_000_000);
             } catch (RuntimeException e) {
                 // The next claim asks again; no retry loop that would spin on a lasting fault.
@@ -238,6 +240,32 @@ final class WarmPool {
                     log.warn("Could not remove {}: {}", directory, cleanup.getMessage());
                 }
                 return;
+            }
+        }
+    }
+
+    /**
+     * Starts the initialized server on the lowest free port, chosen only now (initdb takes seconds, in which another
+     * program may bind a port found free before it); on the next one when another program binds it first.
+     */
+    private Entry startOnAFreePort(Path directory, String password) {
+        Set<Integer> taken = new HashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            Set<Integer> avoid = servers.recordedPorts();
+            avoid.addAll(ports());
+            avoid.addAll(taken);
+            int port = servers.freePort(avoid);
+            if (port < 0) {
+                throw new IllegalStateException("no free port is left in the range");
+            }
+            making = port;
+            try {
+                return new Entry(directory, port, password, servers.start(directory, port, password));
+            } catch (PortTakenException e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                taken.add(port);
             } finally {
                 making = -1;
             }

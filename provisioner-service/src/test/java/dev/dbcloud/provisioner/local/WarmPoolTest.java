@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.provisioner.driver.Placement;
+import dev.dbcloud.provisioner.driver.PortTakenException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,6 +39,8 @@ class WarmPoolTest {
         final List<Path> discarded = new CopyOnWriteArrayList<>();
         final Set<Path> closed = ConcurrentHashMap.newKeySet();
         volatile boolean failing;
+        /** Ports another program binds between the choice and the start. */
+        final Set<Integer> takenByOthers = ConcurrentHashMap.newKeySet();
 
         @Override
         public int freePort(Set<Integer> avoid) {
@@ -54,9 +57,16 @@ class WarmPoolTest {
         }
 
         @Override
-        public Connection make(Path directory, int port, String password) {
+        public void initialize(Path directory, String password) {
             if (failing) {
                 throw new IllegalStateException("initdb failed");
+            }
+        }
+
+        @Override
+        public Connection start(Path directory, int port, String password) {
+            if (takenByOthers.contains(port)) {
+                throw new PortTakenException(port);
             }
             made.add(directory);
             return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
@@ -142,6 +152,28 @@ class WarmPoolTest {
         assertThat(servers.made).hasSize(3);
         assertThat(pool.ports()).containsExactlyInAnyOrder(5000, 5002);
         assertThat(pool.offer(Set.of()).orElseThrow().dataDirectory()).isNotEqualTo(first);
+        pool.stop();
+    }
+
+    @Test
+    void aServerWhosePortAnotherProgramBindsFirstStartsOnTheNextOne() {
+        servers.takenByOthers.addAll(Set.of(5000, 5001));
+
+        WarmPool pool = full(1);
+
+        assertThat(pool.ports()).containsExactly(5002);
+        assertThat(servers.discarded).isEmpty();
+        pool.stop();
+    }
+
+    @Test
+    void aServerThatFindsNoFreePortIsDiscarded() {
+        servers.takenByOthers.addAll(Set.of(5000, 5001, 5002, 5003, 5004, 5005));
+        WarmPool pool = pool(1);
+        pool.start();
+
+        await().atMost(BOUND).until(() -> servers.discarded.size() == 1);
+        assertThat(pool.available()).isZero();
         pool.stop();
     }
 

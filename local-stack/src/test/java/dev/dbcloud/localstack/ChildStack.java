@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,7 +45,10 @@ final class ChildStack {
     private ChildStack() {
     }
 
-    /** Starts the stack on {@code home} with the given JVM options; answers once it is ready. */
+    /**
+     * Starts the stack on {@code home} with the given JVM options; answers once it is ready. What it prints goes to
+     * this JVM's standard output too, each line marked with the stack's process id, for the test's report.
+     */
     static Process start(Path home, String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(jvmOptions));
@@ -57,6 +61,7 @@ final class ChildStack {
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     output.add(line);
+                    System.out.println("[stack " + process.pid() + "] " + line);
                 }
             } catch (IOException e) {
                 // the process ended
@@ -64,11 +69,22 @@ final class ChildStack {
         }, "local-stack-output");
         reader.setDaemon(true);
         reader.start();
-        await().atMost(START).until(() -> !process.isAlive()
-                || output.stream().anyMatch(line -> line.startsWith("dbcloud is ready")));
-        assertThat(process.isAlive()).as("the stack started; it printed:%n%s",
+        try {
+            await().atMost(START).until(() -> !process.isAlive() || isReady(output));
+        } catch (ConditionTimeoutException e) {
+            // Told below, with what the stack printed.
+        }
+        boolean started = process.isAlive() && isReady(output);
+        if (!started) {
+            process.destroyForcibly();
+        }
+        assertThat(started).as("the stack started within %s; it printed:%n%s", START,
                 String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size()))).isTrue();
         return process;
+    }
+
+    private static boolean isReady(List<String> output) {
+        return output.stream().anyMatch(line -> line.startsWith("dbcloud is ready"));
     }
 
     /** Kills the stack and whatever servers it left running on {@code home}, then deletes the home. */
@@ -83,8 +99,9 @@ final class ChildStack {
     }
 
     /**
-     * The PostgreSQL servers (postmasters) whose command line names a directory under {@code home}; not pg_ctl, nor an
-     * initdb (the warm pool makes data directories in the background).
+     * The PostgreSQL servers (postmasters) whose command line names a directory under {@code home}, the warm pool's
+     * included ({@link InstancesFolder#servers} leaves those out); not pg_ctl, nor an initdb (the warm pool makes its
+     * servers in the background).
      */
     static List<ProcessHandle> postgresServersOn(Path home) {
         return ProcessHandle.allProcesses().filter(process -> {

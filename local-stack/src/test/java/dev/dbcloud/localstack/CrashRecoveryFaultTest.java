@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -65,7 +64,8 @@ class CrashRecoveryFaultTest {
         for (String operation : setUp) {
             assertThat(ChildStack.finished(credentials, operation)).contains("\"status\":\"SUCCEEDED\"");
         }
-        assertThat(postgresServersOn(home)).hasSize(2 + 2 * DESTROYED);
+        assertThat(InstancesFolder.servers(home)).as("the control plane's server and one per instance")
+                .hasSize(2 + 2 * DESTROYED);
         // Commands accepted, then SIGTERM at once: the stack stops within 10 seconds, and what was cut off is
         // carried out at the next start.
         List<String> beforeStop = new ArrayList<>();
@@ -107,6 +107,7 @@ class CrashRecoveryFaultTest {
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         List<ProcessHandle> orphans = postgresServersOn(home);
         assertThat(orphans).as("servers left running by kill -9").hasSizeGreaterThanOrEqualTo(2);
+        List<Path> leftInPool = InstancesFolder.pooled(home);
 
         // The next start just works.
         try (LocalStack stack = LocalStack.start(home, 0)) {
@@ -124,10 +125,12 @@ class CrashRecoveryFaultTest {
                 kept.add("term" + i);
                 kept.add("flight" + i);
             }
+            List<Integer> ports = new ArrayList<>();
             for (String name : kept) {
                 String instance = get(current, "/v1/instances/" + name).body();
                 assertThat(instance).as(name).contains("\"status\":\"AVAILABLE\"");
                 int port = Integer.parseInt(instance.replaceAll(".*\"port\":(\\d+).*", "$1"));
+                ports.add(port);
                 try (Connection connection = DriverManager.getConnection(
                         "jdbc:postgresql://localhost:" + port + "/postgres", "carol", PASSWORD)) {
                     assertThat(connection.isValid(5)).as(name).isTrue();
@@ -136,11 +139,15 @@ class CrashRecoveryFaultTest {
             for (int i = 0; i < 2 * DESTROYED; i++) {
                 assertThat(get(current, "/v1/instances/doomed" + i).statusCode()).isEqualTo(404);
             }
-            assertThat(postgresServersOn(home)).as("one server per data directory: the control plane's and the kept")
+            assertThat(InstancesFolder.servers(home)).as("one server per data directory: the control plane's and the kept")
                     .hasSize(1 + kept.size());
-            try (Stream<Path> directories = Files.list(home.resolve("instances"))) {
-                assertThat(directories.toList()).as("data directories").hasSize(kept.size());
-            }
+            assertThat(InstancesFolder.dataDirectories(home)).as("data directories, nothing half made")
+                    .hasSize(kept.size()).allMatch(InstancesFolder::isWhole);
+            assertThat(InstancesFolder.listeningPorts(home).values()).as("each kept instance's server, in its data directory")
+                    .containsExactlyInAnyOrderElementsOf(ports);
+            // Nobody knows their control passwords any more: the start discarded those that no provisioning claimed.
+            assertThat(leftInPool).as("the killed run's pooled servers, each discarded or claimed since")
+                    .noneMatch(directory -> Files.exists(directory.resolve(InstancesFolder.PASSWORD_PENDING)));
             assertThat(Files.readString(home.resolve("control-plane/postmaster.pid")).lines().findFirst().orElseThrow())
                     .as("the control plane runs anew").isNotIn(orphans.stream().map(p -> Long.toString(p.pid())).toList());
         }

@@ -16,8 +16,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -50,10 +48,16 @@ class ParallelProvisioningFaultTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
+        try {
+            if (stack != null) {
+                stack.close();
+                assertThat(ChildStack.postgresServersOn(home)).as("servers left after close, the warm pool's included")
+                        .isEmpty();
+            }
+        } finally {
+            // Kills whatever servers a failure left, then deletes the home.
+            ChildStack.cleanUp(null, home);
         }
-        PathUtils.deleteDirectory(home);
     }
 
     @Test
@@ -90,10 +94,12 @@ class ParallelProvisioningFaultTest {
             assertThat(ports.add(instance.path("port").asInt())).as("port %s handed out once", instance.path("port"))
                     .isTrue();
         }
-        try (Stream<Path> directories = Files.list(stack.home().resolve("instances"))) {
-            List<String> names = directories.map(path -> path.getFileName().toString()).toList();
-            assertThat(new HashSet<>(names)).hasSameSizeAs(names);
-        }
+        // Each on a data directory of its own (the pooled server's it was placed on, or one named by its operation),
+        // which is told by the port its server listens on.
+        assertThat(InstancesFolder.dataDirectories(stack.home())).as("one data directory per instance, nothing half made")
+                .hasSize(DISTINCT + 1).allMatch(InstancesFolder::isWhole);
+        assertThat(InstancesFolder.listeningPorts(stack.home()).values()).as("each instance's server, in its data directory")
+                .containsExactlyInAnyOrderElementsOf(ports);
         for (int port : ports) {
             try (var connection = java.sql.DriverManager.getConnection(
                     "jdbc:postgresql://localhost:" + port + "/postgres", "alice", PASSWORD)) {

@@ -18,11 +18,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -80,19 +81,26 @@ class RestoreCrashFaultTest {
 
         try (LocalStack stack = LocalStack.start(home, 0)) {
             Credentials last = stack.credentials();
+            Map<Path, Integer> expected = new HashMap<>();
             for (var restore : restores.entrySet()) {
                 assertThat(finished(last, restore.getValue())).as(restore.getKey())
                         .contains("\"status\":\"SUCCEEDED\"");
                 int copy = port(get(last, "/v1/instances/" + restore.getKey()).body());
                 assertThat(rows(copy)).as(restore.getKey()).containsExactly("row one", "row two");
+                // A restore's data directory is named by its operation.
+                expected.put(home.resolve("instances").resolve(restore.getValue()), copy);
             }
-            try (Stream<Path> directories = Files.list(home.resolve("instances"))) {
-                assertThat(directories.map(directory -> directory.getFileName().toString()))
-                        .as("one data directory per instance, and nothing half made")
-                        .containsExactlyInAnyOrder(source, restores.get("copy1"), restores.get("copy2"));
-            }
-            assertThat(postgresServersOn(home)).as("the control plane's server and one per instance").hasSize(4);
+            // The source's is the pooled server's it was placed on (or named by its operation, had the pool been
+            // empty): it is told by its server's port.
+            int sourcePort = port(get(last, "/v1/instances/source").body());
+            assertThat(InstancesFolder.dataDirectories(home)).as("one data directory per instance, and nothing half made")
+                    .hasSize(3).allMatch(InstancesFolder::isWhole);
+            Map<Path, Integer> listening = InstancesFolder.listeningPorts(home);
+            assertThat(listening).as("each instance's server, in its data directory").hasSize(3)
+                    .containsAllEntriesOf(expected).containsValue(sourcePort);
+            assertThat(InstancesFolder.servers(home)).as("the control plane's server and one per instance").hasSize(4);
         }
+        assertThat(postgresServersOn(home)).as("servers left after close").isEmpty();
     }
 
     private static int port(String instance) {
@@ -112,7 +120,7 @@ class RestoreCrashFaultTest {
         try (Connection connection = DriverManager.getConnection(
                 "jdbc:postgresql://localhost:" + port + "/app", "carol", PASSWORD);
                 ResultSet rows = connection.createStatement().executeQuery("SELECT v FROM kept ORDER BY v")) {
-            List<String> values = new java.util.ArrayList<>();
+            List<String> values = new ArrayList<>();
             while (rows.next()) {
                 values.add(rows.getString(1));
             }

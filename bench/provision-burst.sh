@@ -8,6 +8,8 @@
 #   DBCLOUD_POOL_SIZE=0 java -jar local-stack/target/dbcloud-local.jar --home /tmp/burst --port 0 --kafka-port 0
 # (DBCLOUD_MAX_PARALLEL_COMMANDS=1 for commands one at a time, as before), then
 #   bench/provision-burst.sh /tmp/burst [N]
+# With the warm pool on (DBCLOUD_POOL_SIZE=24, say), POOL=24 makes each measurement wait until that many pooled
+# servers are ready (data directories under HOME/instances that still wait for their instance's password).
 # Needs curl, jq and bc.
 set -euo pipefail
 home=${1:?usage: bench/provision-burst.sh HOME [N]}
@@ -44,9 +46,17 @@ destroy() {
   [ "$(finish "$id")" = SUCCEEDED ] || echo "destroying $1 failed" >&2
 }
 
+pooled() { find "$home/instances" -maxdepth 2 -name dbcloud.control-password-pending 2>/dev/null | wc -l; }
+await_pool() {
+  [ -n "${POOL:-}" ] || return 0
+  until [ "$(pooled)" -ge "$POOL" ]; do sleep 1; done
+  sleep 2
+}
+
 echo "load before: $(uptime)"
 singles=()
 for round in $(seq "$rounds"); do
+  await_pool
   read -r _ status took < <(provision "alone$round")
   [ "$status" = SUCCEEDED ] || { echo "alone$round: $status" >&2; exit 1; }
   echo "alone, round $round: $took s"
@@ -55,6 +65,7 @@ for round in $(seq "$rounds"); do
 done
 single=$(printf '%s\n' "${singles[@]}" | sort -n | sed -n "$(( (rounds + 1) / 2 ))p")
 
+await_pool
 out=$(mktemp)
 start=$(now)
 for i in $(seq "$n"); do provision "burst$i" >> "$out" & done

@@ -98,8 +98,9 @@ class CliEndToEndTest {
         Run gone = dbcloud("", "db", "status", "clishop");
         assertThat(gone.exitCode()).isEqualTo(4);
         assertThat(gone.err()).isEqualTo("error: No instance named clishop.\n");
+        // Refused, or, should the warm pool have put a new server on the freed port meanwhile, unknown there.
         assertThatThrownBy(() -> currentUser(port, NEW_PASSWORD))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08001"));
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn("08001", "28P01"));
 
         runs.stream().filter(run -> run != url).forEach(run -> assertThat(run.out() + run.err())
                 .as("only 'db url -S' prints the password").doesNotContain(PASSWORD, NEW_PASSWORD));

@@ -96,8 +96,9 @@ class LocalStackEndToEndTest {
                 .contains("\"type\":\"DESTROY\"", "\"status\":\"SUCCEEDED\"");
         assertThat(send("GET", "/v1/instances/shop", null).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/v1/instances", null).body()).doesNotContain("\"name\":\"shop\"");
+        // Refused, or, should the warm pool have put a new server on the freed port meanwhile, unknown there.
         assertThatThrownBy(() -> currentUser(port, "postgres", NEW_PASSWORD))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08001"));
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn("08001", "28P01"));
 
         assertThat(finished(send("POST", "/v1/instances",
                 "{\"name\":\"shop\",\"username\":\"shopadmin\",\"password\":\"" + PASSWORD + "\"}")))

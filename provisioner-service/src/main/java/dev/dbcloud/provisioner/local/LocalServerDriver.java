@@ -1166,9 +1166,10 @@ class LocalServerDriver implements InstanceDriver {
         }
         full.addAll(command);
         Path output = null;
+        Process process = null;
         try {
             output = Files.createTempFile("dbcloud-pg-", ".out");
-            Process process = new ProcessBuilder(full)
+            process = new ProcessBuilder(full)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
                     .redirectInput(input == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
@@ -1198,6 +1199,9 @@ class LocalServerDriver implements InstanceDriver {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
+            // The warm pool stops what it was making rather than wait for it: the command and what it started go.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new DriverException("interrupted");
         } finally {

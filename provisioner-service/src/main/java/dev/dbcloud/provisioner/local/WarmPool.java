@@ -176,7 +176,10 @@ final class WarmPool {
         refill();
     }
 
-    /** Makes no more entries, and waits (bounded) for one being made; what is ready stays ready. */
+    /**
+     * Makes no more entries: the one being made, if any, is cut off (its thread interrupted, which ends the command
+     * it runs) and discarded, and this waits (bounded) for that. What is ready stays ready.
+     */
     void stop() {
         ExecutorService stopping;
         synchronized (lifecycle) {
@@ -186,10 +189,10 @@ final class WarmPool {
         if (stopping == null) {
             return;
         }
-        stopping.shutdown();
+        stopping.shutdownNow();
         try {
             if (!stopping.awaitTermination(stopWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("The warm pool's server was not made within {} ms", stopWait.toMillis());
+                log.warn("The warm pool's server being made was not cut off within {} ms", stopWait.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -232,12 +235,20 @@ final class WarmPool {
                 log.debug("Added a server on port {} to the warm pool in {} ms", entry.port(),
                         (System.nanoTime() - start) / 1_000_000);
             } catch (RuntimeException e) {
-                // The next claim asks again; no retry loop that would spin on a lasting fault.
-                log.warn("Could not add a server to the warm pool: {}", e.getMessage());
+                // Cut off by stop(), or failed: the next claim asks again (no retry loop that would spin on a lasting
+                // fault). What was made goes, even when stopping: the interrupt is held back meanwhile.
+                boolean interrupted = Thread.interrupted();
+                if (!interrupted) {
+                    log.warn("Could not add a server to the warm pool: {}", e.getMessage());
+                }
                 try {
                     servers.discard(directory);
                 } catch (RuntimeException cleanup) {
                     log.warn("Could not remove {}: {}", directory, cleanup.getMessage());
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 return;
             }

@@ -293,6 +293,29 @@ class WarmPoolIntegrationTest {
         assertThat(driver.pooled()).isZero();
     }
 
+    /** A SIGTERM while the pool makes a server: the stop cuts it off instead of waiting, and leaves nothing of it. */
+    @Test
+    void theServiceStoppingCutsOffTheServerBeingMadeAndLeavesNothingOfIt() throws Exception {
+        LocalServerDriver driver = driver(1);
+        await().atMost(BOUND).until(() -> {
+            try (Stream<Path> staged = Files.list(root.resolve("pool"))) {
+                return staged.anyMatch(entry -> entry.getFileName().toString().endsWith(".init"));
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+
+        driver.stopAll();
+
+        assertThat(driver.pooled()).isZero();
+        try (Stream<Path> staged = Files.list(root.resolve("pool"))) {
+            assertThat(staged.filter(entry -> entry.getFileName().toString().endsWith(".init"))).isEmpty();
+        }
+        assertThat(root.resolve("instances").toFile().list()).as("no server made").isNullOrEmpty();
+        assertThat(ProcessHandle.allProcesses().filter(process -> process.info().commandLine()
+                .map(line -> line.contains(root.toString())).orElse(false))).as("nothing left running").isEmpty();
+    }
+
     @Test
     void aDisabledPoolProvisionsWithInitdb() throws Exception {
         LocalServerDriver driver = driver(0);

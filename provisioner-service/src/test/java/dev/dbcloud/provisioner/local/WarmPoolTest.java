@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,10 @@ class WarmPoolTest {
         final List<Path> discarded = new CopyOnWriteArrayList<>();
         final Set<Path> closed = ConcurrentHashMap.newKeySet();
         volatile boolean failing;
+        /** While set, initialize waits for this to count down or for an interrupt. */
+        volatile CountDownLatch slow;
+        final CountDownLatch initializing = new CountDownLatch(1);
+        volatile boolean interrupted;
         /** Ports another program binds between the choice and the start. */
         final Set<Integer> takenByOthers = ConcurrentHashMap.newKeySet();
 
@@ -58,6 +63,16 @@ class WarmPoolTest {
 
         @Override
         public void initialize(Path directory, String password) {
+            initializing.countDown();
+            if (slow != null) {
+                try {
+                    slow.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted");
+                }
+            }
             if (failing) {
                 throw new IllegalStateException("initdb failed");
             }
@@ -175,6 +190,21 @@ class WarmPoolTest {
         await().atMost(BOUND).until(() -> servers.discarded.size() == 1);
         assertThat(pool.available()).isZero();
         pool.stop();
+    }
+
+    @Test
+    void aStopCutsOffTheServerBeingMadeAndDiscardsItRatherThanWaitForIt() throws Exception {
+        servers.slow = new CountDownLatch(1);
+        WarmPool pool = new WarmPool(FOLDER, 1, servers, () -> "pooled", Duration.ofMinutes(5));
+        pool.start();
+        assertThat(servers.initializing.await(10, TimeUnit.SECONDS)).isTrue();
+
+        pool.stop();
+
+        assertThat(servers.interrupted).as("the server being made was cut off").isTrue();
+        assertThat(servers.discarded).hasSize(1);
+        assertThat(servers.made).isEmpty();
+        assertThat(pool.available()).isZero();
     }
 
     @Test

@@ -120,10 +120,6 @@ final class WarmPool {
         this.stopWait = stopWait;
     }
 
-    int size() {
-        return size;
-    }
-
     /** How many entries are ready to be placed. */
     int available() {
         return ready.size();

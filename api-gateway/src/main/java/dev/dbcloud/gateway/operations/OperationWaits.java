@@ -1,5 +1,7 @@
 package dev.dbcloud.gateway.operations;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dbcloud.gateway.GatewayProperties;
 import dev.dbcloud.gateway.status.OperationView;
 import dev.dbcloud.gateway.status.StatusClient;
@@ -26,17 +28,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * Long-polls that hold no request thread while they wait: each is a {@link DeferredResult}, answered when its
- * operation is final or its time is up. An outcome event for the operation wakes it ({@link #outcome}). Every
- * {@link #FALLBACK} one sweep looks up all waiting operations, one request per tenant for up to
- * {@link StatusClient#MAX_LOOKUP} of them, to catch what no event announces (a TIMEOUT, an outcome another gateway
- * consumed): 200 waiting long-polls of a tenant cost status-service two requests every 2 s, not 100 a second.
- * Checks run on a small pool of their own. A tenant may hold at most {@code maxWaitsPerTenant} at once, so one
- * tenant cannot tie up what every tenant shares.
+ * operation is final or its time is up. An outcome event for the operation wakes it ({@link #outcome}), even one
+ * that came while the wait was being set up. Every {@link #FALLBACK} one sweep looks up all waiting operations,
+ * one request per tenant for up to {@link StatusClient#MAX_LOOKUP} of them, to catch what no event announces (a
+ * TIMEOUT, an outcome another gateway consumed): 200 waiting long-polls of a tenant cost status-service two
+ * requests every 2 s, not 100 a second. Checks run on a small pool of their own. A tenant may hold at most
+ * {@code maxWaitsPerTenant} at once, so one tenant cannot tie up what every tenant shares.
  */
 @Component
 public class OperationWaits {
@@ -47,22 +50,35 @@ public class OperationWaits {
      * again, soon at first, since it usually takes a few milliseconds, and no more once the wait is answered.
      */
     private static final long[] AFTER_EVENT_MILLIS = {0, 15, 40, 100, 250, 600, 1200};
+    /**
+     * How long an outcome event is remembered: a long-poll reads its operation (still pending) before it registers,
+     * and an event that arrives in between finds no wait to wake.
+     */
+    private static final Duration RECENT = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(OperationWaits.class);
 
     private final Operations operations;
     private final int maxPerTenant;
     private final Map<UUID, Set<Wait>> waits = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perTenant = new ConcurrentHashMap<>();
+    private final Cache<UUID, Boolean> recentOutcomes =
+            Caffeine.newBuilder().expireAfterWrite(RECENT).maximumSize(100_000).build();
     private final ScheduledExecutorService timers;
     private final ExecutorService checks;
 
+    @Autowired
     OperationWaits(Operations operations, GatewayProperties properties) {
+        this(operations, properties.maxWaitsPerTenant(), FALLBACK);
+    }
+
+    /** @param fallback the pause between two lookups of every waiting operation */
+    OperationWaits(Operations operations, int maxPerTenant, Duration fallback) {
         this.operations = operations;
-        this.maxPerTenant = properties.maxWaitsPerTenant();
+        this.maxPerTenant = maxPerTenant;
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("operation-wait-timer"));
         this.checks = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
                 daemon("operation-wait-check"), new ThreadPoolExecutor.DiscardPolicy());
-        timers.scheduleWithFixedDelay(this::sweep, FALLBACK.toMillis(), FALLBACK.toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::sweep, fallback.toMillis(), fallback.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -87,19 +103,28 @@ public class OperationWaits {
             });
             held.decrementAndGet();
         });
+        // Registered first, looked up second, as outcome() does the reverse: one of the two sees the other.
+        if (recentOutcomes.getIfPresent(current.id()) != null) {
+            wake(waiting);
+        }
         return result;
     }
 
     /** An outcome of the operation was published: whoever waits for it looks again. */
     public void outcome(UUID operationId) {
+        recentOutcomes.put(operationId, Boolean.TRUE);
         Set<Wait> waiting = waits.get(operationId);
         if (waiting == null) {
             return;
         }
         for (Wait wait : waiting) {
-            for (long delay : AFTER_EVENT_MILLIS) {
-                timers.schedule(() -> check(wait), delay, TimeUnit.MILLISECONDS);
-            }
+            wake(wait);
+        }
+    }
+
+    private void wake(Wait wait) {
+        for (long delay : AFTER_EVENT_MILLIS) {
+            timers.schedule(() -> check(wait), delay, TimeUnit.MILLISECONDS);
         }
     }
 

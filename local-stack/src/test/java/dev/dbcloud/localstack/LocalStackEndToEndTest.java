@@ -237,6 +237,19 @@ class LocalStackEndToEndTest {
     }
 
     @Test
+    void runsTheInstancesOnTheBinariesExtractedForTheControlPlane() {
+        // A new home extracts zonky's PostgreSQL bundle once (seconds of a core while the services start), not twice.
+        Path controlPlane = LocalStack.binariesOf(stack.home().resolve("control-plane")).orElseThrow();
+        assertThat(controlPlane).startsWith(stack.home().resolve("postgres"));
+        await().atMost(Duration.ofMinutes(2)).until(() -> InstancesFolder.pooled(stack.home()).stream()
+                .anyMatch(server -> Files.exists(server.resolve("postmaster.pid"))));
+        Path pooled = InstancesFolder.pooled(stack.home()).stream()
+                .filter(server -> Files.exists(server.resolve("postmaster.pid"))).findFirst().orElseThrow();
+        assertThat(LocalStack.binariesOf(pooled)).contains(controlPlane);
+        assertThat(stack.home().resolve("binaries")).doesNotExist();
+    }
+
+    @Test
     void writesOwnerOnlyCredentialsThatTheApiAccepts() throws Exception {
         Path credentials = stack.home().resolve("credentials");
         assertThat(Files.getPosixFilePermissions(credentials)).isEqualTo(PosixFilePermissions.fromString("rw-------"));

@@ -39,7 +39,8 @@ import org.springframework.web.context.request.async.DeferredResult;
  * one request per tenant for up to {@link StatusClient#MAX_LOOKUP} of them, to catch what no event announces (a
  * TIMEOUT, an outcome another gateway consumed): 200 waiting long-polls of a tenant cost status-service two
  * requests every 2 s, not 100 a second. Checks run on a small pool of their own. A tenant may hold at most
- * {@code maxWaitsPerTenant} at once, so one tenant cannot tie up what every tenant shares.
+ * {@code maxWaitsPerTenant} at once, so one tenant cannot tie up what every tenant shares; past that, a newcomer
+ * ends the tenant's oldest wait early (see {@link #await}).
  */
 @Component
 public class OperationWaits {
@@ -55,10 +56,13 @@ public class OperationWaits {
      * and an event that arrives in between finds no wait to wake.
      */
     private static final Duration RECENT = Duration.ofMinutes(1);
+    /** How long a wait is held before a newcomer of its tenant, past the share, may answer it early. */
+    static final Duration MAKE_ROOM_AFTER = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(OperationWaits.class);
 
     private final Operations operations;
     private final int maxPerTenant;
+    private final long makeRoomAfterNanos;
     private final Map<UUID, Set<Wait>> waits = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perTenant = new ConcurrentHashMap<>();
     private final Cache<UUID, Boolean> recentOutcomes =
@@ -68,13 +72,17 @@ public class OperationWaits {
 
     @Autowired
     OperationWaits(Operations operations, GatewayProperties properties) {
-        this(operations, properties.maxWaitsPerTenant(), FALLBACK);
+        this(operations, properties.maxWaitsPerTenant(), FALLBACK, MAKE_ROOM_AFTER);
     }
 
-    /** @param fallback the pause between two lookups of every waiting operation */
-    OperationWaits(Operations operations, int maxPerTenant, Duration fallback) {
+    /**
+     * @param fallback the pause between two lookups of every waiting operation
+     * @param makeRoomAfter how long a wait is held before a new one of its tenant, past the share, may end it early
+     */
+    OperationWaits(Operations operations, int maxPerTenant, Duration fallback, Duration makeRoomAfter) {
         this.operations = operations;
         this.maxPerTenant = maxPerTenant;
+        this.makeRoomAfterNanos = makeRoomAfter.toNanos();
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("operation-wait-timer"));
         this.checks = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
                 daemon("operation-wait-check"), new ThreadPoolExecutor.DiscardPolicy());
@@ -82,13 +90,17 @@ public class OperationWaits {
     }
 
     /**
-     * Answers {@code current} once the operation is final, or its latest state after {@code wait}.
+     * Answers {@code current} once the operation is final, or its latest state after {@code wait}. Past the tenant's
+     * share, the tenant's oldest wait held for {@link #MAKE_ROOM_AFTER} or more is answered now with the operation's
+     * latest state, still pending, and this one takes its place: the servlet container does not tell when a client
+     * hangs up, so waits nobody reads any more would otherwise keep the share until their time is up.
      *
-     * @throws TooManyWaitsException when the tenant already holds its share of long-polls
+     * @throws TooManyWaitsException when the tenant already holds its share of long-polls, all of them held for less
+     *     than {@link #MAKE_ROOM_AFTER}
      */
     public DeferredResult<OperationView> await(String tenant, OperationView current, Duration wait) {
         AtomicInteger held = perTenant.computeIfAbsent(tenant, t -> new AtomicInteger());
-        if (held.incrementAndGet() > maxPerTenant) {
+        if (held.incrementAndGet() > maxPerTenant && !answerOldest(tenant)) {
             held.decrementAndGet();
             throw new TooManyWaitsException();
         }
@@ -108,6 +120,32 @@ public class OperationWaits {
             wake(waiting);
         }
         return result;
+    }
+
+    /**
+     * Answers the tenant's oldest wait held for {@link #MAKE_ROOM_AFTER} or more with what it last knew; false when
+     * there is none. Its slot is given back when the answer has gone out (or failed to, its client gone).
+     */
+    private boolean answerOldest(String tenant) {
+        long now = System.nanoTime();
+        while (true) {
+            Wait oldest = null;
+            for (Set<Wait> waiting : waits.values()) {
+                for (Wait wait : waiting) {
+                    if (wait.tenant.equals(tenant) && now - wait.since >= makeRoomAfterNanos
+                            && !wait.result.isSetOrExpired() && (oldest == null || wait.since < oldest.since)) {
+                        oldest = wait;
+                    }
+                }
+            }
+            if (oldest == null) {
+                return false;
+            }
+            if (oldest.result.setResult(oldest.latest.get())) {
+                return true;
+            }
+            // Answered meanwhile (its outcome, its time, or another newcomer): look again.
+        }
     }
 
     /** An outcome of the operation was published: whoever waits for it looks again. */
@@ -205,6 +243,7 @@ public class OperationWaits {
 
     private static final class Wait {
         final String tenant;
+        final long since = System.nanoTime();
         final AtomicReference<OperationView> latest;
         volatile DeferredResult<OperationView> result;
 

@@ -1,6 +1,7 @@
 package dev.dbcloud.gateway.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbcloud.gateway.status.OperationStatus;
@@ -27,7 +28,7 @@ class OperationWaitsTest {
 
     private final UUID id = UUID.randomUUID();
     private final AtomicReference<OperationView> projected = new AtomicReference<>(view(OperationStatus.PENDING));
-    private final OperationWaits waits = new OperationWaits(new ProjectedOnly(), 50, NO_SWEEP);
+    private final OperationWaits waits = new OperationWaits(new ProjectedOnly(), 50, NO_SWEEP, Duration.ofHours(1));
 
     @AfterEach
     void stop() {
@@ -70,6 +71,40 @@ class OperationWaitsTest {
 
         // The checks an event schedules end within 1.2 s; none of them may have looked at this wait.
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> !result.hasResult());
+    }
+
+    @Test
+    void pastTheSharePollsAreRefusedWhileTheHeldOnesAreYoung() {
+        OperationWaits one = new OperationWaits(new ProjectedOnly(), 1, NO_SWEEP, Duration.ofHours(1));
+        try {
+            DeferredResult<OperationView> held = one.await(TENANT, view(OperationStatus.PENDING), Duration.ofMinutes(1));
+
+            assertThatThrownBy(() -> one.await(TENANT, view(OperationStatus.PENDING), Duration.ofMinutes(1)))
+                    .isInstanceOf(OperationWaits.TooManyWaitsException.class);
+            assertThat(held.hasResult()).isFalse();
+            // Another tenant has a share of its own.
+            assertThat(one.await("other", view(OperationStatus.PENDING), Duration.ofMinutes(1)).hasResult()).isFalse();
+        } finally {
+            one.stop();
+        }
+    }
+
+    /** A client that hung up is not told apart from one that waits; the oldest wait makes room, answered as it stands. */
+    @Test
+    void pastTheShareTheOldestWaitHeldLongEnoughIsAnsweredNowAndTheNewcomerWaits() {
+        OperationWaits one = new OperationWaits(new ProjectedOnly(), 1, NO_SWEEP, Duration.ZERO);
+        try {
+            DeferredResult<OperationView> oldest = one.await(TENANT, view(OperationStatus.PENDING), Duration.ofMinutes(1));
+
+            DeferredResult<OperationView> newcomer =
+                    one.await(TENANT, view(OperationStatus.PENDING), Duration.ofMinutes(1));
+
+            assertThat(oldest.hasResult()).isTrue();
+            assertThat(((OperationView) oldest.getResult()).status()).isEqualTo(OperationStatus.PENDING);
+            assertThat(newcomer.hasResult()).isFalse();
+        } finally {
+            one.stop();
+        }
     }
 
     private OperationView view(OperationStatus status) {

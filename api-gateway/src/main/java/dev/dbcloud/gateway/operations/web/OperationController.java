@@ -18,7 +18,8 @@ import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * An operation, now or long-polled: with {@code waitSeconds}, the answer comes when the operation is final or that
- * time (at most {@code dbcloud.gateway.max-wait}) has passed, and no request thread is held meanwhile.
+ * time (at most {@code dbcloud.gateway.max-wait}) has passed, and no request thread is held meanwhile. It may come
+ * sooner, still pending, when the tenant's share of long-polls is full and newer ones need the room.
  */
 @RestController
 @Tag(name = "operations", description = "What became of a command: poll or long-poll it.")

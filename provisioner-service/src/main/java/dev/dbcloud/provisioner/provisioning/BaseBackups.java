@@ -19,9 +19,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Takes the base backups of available instances whose driver keeps backups: the first as soon as an instance is
- * provisioned or restored, then one each {@code interval}; and prunes what the retention window no longer needs.
- * Each change of an instance's backups is reported as {@link BackupsChanged}, carrying them all, under the
+ * Takes the base backups of available instances whose driver keeps backups: the first {@link #FIRST_BACKUP_AFTER}
+ * after an instance is provisioned or restored, then one each {@code interval}; and prunes what the retention window
+ * no longer needs. Each change of an instance's backups is reported as {@link BackupsChanged}, carrying them all, under the
  * instance's provisioning operation; so is each instance's set once after this service starts (a crash may have
  * lost a report).
  *
@@ -51,6 +51,13 @@ class BaseBackups extends InstanceRounds {
         this.clock = clock;
     }
 
+    /**
+     * A new instance's first base backup (a checkpoint, a copy and an fsync of every file) is not taken the moment it
+     * is available, but a little later, in one round for all that came meanwhile: a burst of provisionings is not
+     * slowed by its own backups.
+     */
+    static final Duration FIRST_BACKUP_AFTER = Duration.ofSeconds(3);
+
     @Override
     Duration interval() {
         return properties.checkInterval();
@@ -66,6 +73,11 @@ class BaseBackups extends InstanceRounds {
     @Override
     Duration stopGrace() {
         return Duration.ZERO;
+    }
+
+    /** An instance has become available: its first backup is due, after {@link #FIRST_BACKUP_AFTER}. */
+    void newInstance() {
+        soon(FIRST_BACKUP_AFTER);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -21,6 +22,7 @@ abstract class InstanceRounds implements SmartLifecycle {
     private final ProvisionedInstances instances;
     private final String name;
     private volatile ScheduledExecutorService rounds;
+    private final AtomicBoolean soonPending = new AtomicBoolean();
 
     /** @param name the rounds' thread, and what they do in log lines ("base-backups") */
     InstanceRounds(ProvisionedInstances instances, String name) {
@@ -44,6 +46,8 @@ abstract class InstanceRounds implements SmartLifecycle {
 
     @Override
     public void start() {
+        // A round asked for before the last stop died with that stop's executor.
+        soonPending.set(false);
         rounds = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
@@ -52,11 +56,18 @@ abstract class InstanceRounds implements SmartLifecycle {
         rounds.scheduleWithFixedDelay(this::round, firstDelay().toMillis(), interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A round now, besides the schedule's (after the one in flight, if any). */
-    void soon() {
+    /**
+     * A round after {@code delay}, besides the schedule's (and after the one in flight, if any). Asked again before
+     * it begins, it stays one round: a burst of new instances costs one round, not one each.
+     */
+    void soon(Duration delay) {
         ScheduledExecutorService current = rounds;
-        if (current != null) {
-            current.execute(this::round);
+        if (current != null && soonPending.compareAndSet(false, true)) {
+            current.schedule(() -> {
+                // Reset first: an instance that comes while this round runs may be after its look, and asks again.
+                soonPending.set(false);
+                round();
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

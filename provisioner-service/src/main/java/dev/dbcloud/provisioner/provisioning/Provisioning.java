@@ -131,7 +131,7 @@ public class Provisioning {
         }
         steps.publishEvent(new ProvisioningStepDone(instance.instance(), ProvisioningStepDone.Step.OUTCOME_RECORDED));
         // The first base backup starts the instance's restorable window; the backups' own thread takes it.
-        backups.soon();
+        backups.newInstance();
     }
 
     private InstanceProvisioned provisioned(ProvisionedInstance instance) {

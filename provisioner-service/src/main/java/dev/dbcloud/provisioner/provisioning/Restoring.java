@@ -168,7 +168,7 @@ public class Restoring {
         log.info("Restored {} into {} on port {}, as of {}", source.instance(), target.instance(),
                 restored.endpoint().port(), restored.restoredTo());
         steps.publishEvent(new ProvisioningStepDone(target.instance(), ProvisioningStepDone.Step.OUTCOME_RECORDED));
-        backups.soon();
+        backups.newInstance();
     }
 
     /** Ends the restore FAILED, with nothing of the new server left. */

@@ -79,14 +79,14 @@ class DatabaseStallFaultTest extends GatewayIntegrationTest {
 
     /** The test server's postmaster and every backend it runs. */
     private static List<Long> postgresProcesses() throws Exception {
-        long backend;
+        ProcessHandle postmaster;
         try (Connection connection = TestInfrastructure.postgres().getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet pid = statement.executeQuery("SELECT pg_backend_pid()")) {
             pid.next();
-            backend = pid.getLong(1);
+            // While the session is open: once it closes, its backend exits, and may be gone before it is looked up.
+            postmaster = ProcessHandle.of(pid.getLong(1)).orElseThrow().parent().orElseThrow();
         }
-        ProcessHandle postmaster = ProcessHandle.of(backend).orElseThrow().parent().orElseThrow();
         List<Long> pids = new ArrayList<>();
         pids.add(postmaster.pid());
         postmaster.children().forEach(child -> pids.add(child.pid()));

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.web.context.request.async.DeferredResult;
 
 /**
- * Long-polls woken by outcome events, with the periodic lookup pushed out of reach (an hour), so that only the
- * wake-up can answer them.
+ * Long-polls woken by outcome events, and a tenant's share of them, with the periodic lookup pushed out of reach (an
+ * hour), so that only a wake-up or a newcomer can answer them.
  */
 class OperationWaitsTest {
 

@@ -101,6 +101,8 @@ class LocalServerDriver implements InstanceDriver {
     /** Servers listen on {@code localhost} at least; the control plane reaches them there, on IPv4. */
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a dead postmaster may stay a zombie before a start is tried all the same. */
+    private static final Duration REAPED_WITHIN = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(LocalServerDriver.class);
     private static final String NICE = "/usr/bin/nice";
     private static final String PG_HBA = """
@@ -1103,7 +1105,46 @@ class LocalServerDriver implements InstanceDriver {
         if (!Files.isRegularFile(data.resolve("PG_VERSION")) || !Files.exists(data.resolve("postmaster.pid"))) {
             return false;
         }
-        return exec(List.of(bin("pg_ctl"), "-D", data.toString(), "status")).exitCode() == 0;
+        return exec(List.of(bin("pg_ctl"), "-D", data.toString(), "status")).exitCode() == 0 && !postmasterDied(data);
+    }
+
+    /**
+     * Whether the postmaster {@code postmaster.pid} names has died (killed, crashed) and is a zombie that init has
+     * not reaped yet: pg_ctl, and a new postmaster checking the lock file, still find its process id and take it for
+     * a running server. Waits up to {@link #REAPED_WITHIN} for it to be reaped, so that a start can follow.
+     */
+    private static boolean postmasterDied(Path data) {
+        Path stat;
+        try {
+            stat = Path.of("/proc", Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip(), "stat");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        if (!isZombie(stat)) {
+            return false;
+        }
+        long deadline = System.nanoTime() + REAPED_WITHIN.toNanos();
+        while (isZombie(stat) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        log.warn("The server in {} had died; starting it again", data);
+        return true;
+    }
+
+    /** {@code /proc/<pid>/stat}'s state, after the command name in parentheses: Z for a zombie. */
+    private static boolean isZombie(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            int end = line.lastIndexOf(')');
+            return end > 0 && line.length() > end + 2 && line.charAt(end + 2) == 'Z';
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     private String bin(String name) {

@@ -184,6 +184,25 @@ class WarmPoolIntegrationTest {
                 .isNotEqualTo(spec.port());
     }
 
+    /** kill -9 of a pooled server before its claim: the provisioning starts it again and logs in anew. */
+    @Test
+    void aPooledServerKilledBeforeItsClaimIsStartedAgainAndTakesOnTheInstancesPasswords() throws Exception {
+        LocalServerDriver driver = driver(1);
+        await().atMost(BOUND).until(() -> driver.pooled() == 1);
+        InstanceSpec spec = spec(driver, "dora", "dora-Own-pass1", "control-Dora-pass1");
+        long server = postmaster(spec.dataDirectory());
+        assertThat(ProcessHandle.of(server).orElseThrow().destroyForcibly()).isTrue();
+        await().atMost(BOUND).until(() -> !isAlive(server));
+
+        driver.provision(spec);
+
+        assertThat(postmaster(spec.dataDirectory())).as("started again").isNotEqualTo(server);
+        assertLogsIn(spec.port(), "dora", "dora-Own-pass1");
+        assertLogsIn(spec.port(), LocalServerDriver.CONTROL_ROLE, "control-Dora-pass1");
+        assertRefused(spec.port(), LocalServerDriver.CONTROL_ROLE, POOLED_PASSWORD);
+        assertThat(spec.dataDirectory().resolve(LocalServerDriver.PASSWORD_PENDING)).doesNotExist();
+    }
+
     @Test
     void concurrentProvisioningsNeverShareAPooledServer() throws Exception {
         LocalServerDriver driver = driver(2);

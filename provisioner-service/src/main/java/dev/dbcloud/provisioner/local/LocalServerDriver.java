@@ -1132,7 +1132,8 @@ class LocalServerDriver implements InstanceDriver {
                 break;
             }
         }
-        log.warn("The server in {} had died; starting it again", data);
+        log.warn("The server in {} had died (its postmaster, {}, a zombie until init reaped it)", data,
+                stat.getParent().getFileName());
         return true;
     }
 

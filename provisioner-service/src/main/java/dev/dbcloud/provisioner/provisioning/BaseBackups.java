@@ -21,9 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Takes the base backups of available instances whose driver keeps backups: the first {@link #FIRST_BACKUP_AFTER}
  * after an instance is provisioned or restored, then one each {@code interval}; and prunes what the retention window
- * no longer needs. Each change of an instance's backups is reported as {@link BackupsChanged}, carrying them all, under the
- * instance's provisioning operation; so is each instance's set once after this service starts (a crash may have
- * lost a report).
+ * no longer needs. Each change of an instance's backups is reported as {@link BackupsChanged}, carrying them all,
+ * under the instance's provisioning operation; so is each instance's set once after this service starts (a crash may
+ * have lost a report).
  *
  * <p>Its {@link InstanceRounds rounds} run on a thread of their own, so a long copy delays neither commands nor
  * health checks.

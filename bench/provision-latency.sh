@@ -60,8 +60,13 @@ for i in $(seq 1 "$count"); do
 done
 echo "load after the API run: $(uptime)"
 
-# 2. The floors, by hand, on ports far from the stack's range, with the binaries the driver extracted.
-bin=$(ls -d "$home"/binaries/postgresql-*/bin | head -1)
+# 2. The floors, by hand, on ports far from the stack's range, with the binaries the instances run on: those zonky
+# extracted for the control plane (HOME/postgres), or, from a stack before bc176c2, the driver's own (HOME/binaries).
+bin=
+for candidate in "$home"/postgres/PG-*/bin "$home"/binaries/postgresql-*/bin; do
+  [ -x "$candidate/postgres" ] && { bin=$candidate; break; }
+done
+[ -n "$bin" ] || { echo "no PostgreSQL binaries under $home" >&2; exit 1; }
 echo "binaries: $bin ($("$bin/postgres" --version))"
 floor_port=$(( 46000 + run % 1000 ))
 role() { # port -> CREATE ROLE over TCP as dbosadmin

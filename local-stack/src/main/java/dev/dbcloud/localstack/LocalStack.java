@@ -209,7 +209,8 @@ public final class LocalStack implements AutoCloseable {
                 "dbcloud.keyset-file", keyset.toString(),
                 "dbcloud.provisioner.local.root", home.toString(),
                 "dbcloud.provisioner.local.stop-servers-on-shutdown", "true"));
-        if (System.getenv(PG_BIN_DIR) == null || System.getenv(PG_BIN_DIR).isBlank()) {
+        String chosenBinaries = System.getenv(PG_BIN_DIR);
+        if (chosenBinaries == null || chosenBinaries.isBlank()) {
             binariesOf(home.resolve("control-plane"))
                     .ifPresent(bin -> provisioner.put("dbcloud.provisioner.local.bin-dir", bin.toString()));
         }

@@ -31,6 +31,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class BaseBackups extends InstanceRounds {
 
+    /**
+     * A new instance's first base backup (a checkpoint, a copy and an fsync of every file) is not taken the moment it
+     * is available, but a little later, in one round for all that came meanwhile: a burst of provisionings is not
+     * slowed by its own backups.
+     */
+    static final Duration FIRST_BACKUP_AFTER = Duration.ofSeconds(3);
+
     private final ProvisionedInstances instances;
     private final ServerAccess access;
     private final BackupProperties properties;
@@ -50,13 +57,6 @@ class BaseBackups extends InstanceRounds {
         this.transactions = transactions;
         this.clock = clock;
     }
-
-    /**
-     * A new instance's first base backup (a checkpoint, a copy and an fsync of every file) is not taken the moment it
-     * is available, but a little later, in one round for all that came meanwhile: a burst of provisionings is not
-     * slowed by its own backups.
-     */
-    static final Duration FIRST_BACKUP_AFTER = Duration.ofSeconds(3);
 
     @Override
     Duration interval() {

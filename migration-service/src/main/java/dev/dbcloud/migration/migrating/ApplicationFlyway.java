@@ -8,6 +8,7 @@ import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.ClassicConfiguration;
 import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * Flyway, configured for one application's database and one request's scripts: versioned SQL migrations only,
@@ -76,6 +77,10 @@ final class ApplicationFlyway {
     private static Configuration defaultsWithPluginsFound() {
         ClassicConfiguration defaults = new ClassicConfiguration(ApplicationFlyway.class.getClassLoader());
         new ClassicConfiguration(defaults); // a copy makes the original look its plugins up
+        // Flyway's lock on its history a session holds, not a transaction: a transaction held open beside the
+        // migrations makes CREATE INDEX CONCURRENTLY wait for it until lock_timeout. Flyway then also works on one
+        // session, so a migration and its row in the history commit together.
+        defaults.getPluginRegister().getExact(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
         return defaults;
     }
 

@@ -20,8 +20,8 @@ import org.springframework.jdbc.datasource.ConnectionProxy;
 /**
  * The sessions of one run on the application's database, under one login: Flyway's commands and the dry run take a
  * session here and give it back, rather than each logging in afresh (a SCRAM exchange and a backend started, every
- * time). Flyway's {@code migrate} holds two at once on PostgreSQL (one for its schema history, one for the
- * migrations), so a session is opened whenever none is free; a run ends up with about two.
+ * time). A session is opened whenever none is free; Flyway works on one (see {@link ApplicationFlyway}), so a
+ * run mostly has one.
  *
  * <p>A session given back is returned to the state of a fresh login before anyone has it again: its transaction
  * rolled back, then {@code DISCARD ALL} (settings back to the login's, {@code statement_timeout} and

@@ -219,6 +219,33 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
     }
 
     @Test
+    void aMigrationCreatingAnIndexConcurrentlyIsAppliedOutsideATransaction() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class, migrateCommand(instance, database, false,
+                ORDERS, migration("2", "index notes", "CREATE INDEX CONCURRENTLY orders_note ON orders (note);"),
+                migration("3", "create customers", "CREATE TABLE customers (id bigint PRIMARY KEY);")));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("1", "2", "3");
+        assertThat(query(database, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_note'::regclass"))
+                .containsExactly(List.of("t"));
+    }
+
+    /** Were they committed apart, a crash between the two would leave a migration applied that the history lacks. */
+    @Test
+    void aMigrationAndItsRowInTheHistoryCommitTogether() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, true, ORDERS,
+                migration("2", "first order", "INSERT INTO orders (id) VALUES (1);")));
+
+        assertThat(query(database, "SELECT (SELECT xmin::text FROM flyway_schema_history WHERE version = '2') "
+                + "= (SELECT xmin::text FROM orders WHERE id = 1)")).containsExactly(List.of("t"));
+    }
+
+    @Test
     void aMigrationTheDryRunCannotRunYetIsInspectedOnceTheOnesBeforeItAreApplied() throws SQLException {
         InstanceRef instance = knownLocalInstance();
         String database = uniqueDatabase("shop");

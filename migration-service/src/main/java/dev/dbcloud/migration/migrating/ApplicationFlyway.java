@@ -5,6 +5,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.ClassicConfiguration;
 import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -12,8 +13,8 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * Flyway, configured for one application's database and one request's scripts: versioned SQL migrations only,
- * each in its own transaction, never out of order, never a baseline, never a clean. Scripts are taken literally
- * (no placeholders): {@code ${...}} in a user's SQL means what PostgreSQL makes of it.
+ * each in its own transaction unless they are applied {@link #together}, never out of order, never a baseline,
+ * never a clean. Scripts are taken literally (no placeholders): {@code ${...}} in a user's SQL means what PostgreSQL makes of it.
  *
  * <p>The schema history lives in {@value #SCHEMA}, named rather than taken from the search path: with
  * {@code "$user"} first on it, a migration creating a schema named like the owner would otherwise move Flyway's
@@ -45,6 +46,17 @@ final class ApplicationFlyway {
      */
     static Flyway migrating(DataSource dataSource, String owner, RequestedScripts scripts, MigrationVersion target) {
         return configure(dataSource, owner, scripts).target(target).load();
+    }
+
+    /**
+     * For applying every pending migration in one transaction, Flyway's {@code group}: a failure anywhere rolls them
+     * all back. Every pending migration must be able to run in a transaction.
+     *
+     * @param guard called back before and after each migration, within the transaction; null for none
+     */
+    static Flyway together(DataSource dataSource, String owner, RequestedScripts scripts, Callback guard) {
+        FluentConfiguration configuration = configure(dataSource, owner, scripts).group(true);
+        return (guard == null ? configuration : configuration.callbacks(guard)).load();
     }
 
     /** For validating what was applied before: pending migrations and applied ones newer than the request pass. */

@@ -2,6 +2,7 @@ package dev.dbcloud.migration.migrating;
 
 import dev.dbcloud.sql.SqlIdentifiers;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 
 /**
  * Finds the pending migrations that would break clients of the current schema (the previous version of an
@@ -22,6 +26,11 @@ import org.flywaydb.core.api.MigrationVersion;
  * one migration is dropped (its data is gone), a view dropped and created again under its name is the same view.
  * A change is blamed on the first statement after which it shows.
  *
+ * <p>It looks in one of two ways. {@link #inspect} is a dry run, statement by statement, that names the statement to
+ * blame. {@link Watch} rides along with Flyway when it applies all the pending migrations in one transaction,
+ * looking after each migration; it only tells that something is wrong, so the transaction can be rolled back
+ * before anything is committed, and the dry run can then say what.
+ *
  * <p>Limits: statements that cannot run in a transaction ({@code CREATE INDEX CONCURRENTLY}, say) and
  * {@code COPY ... FROM STDIN} are not run, as neither changes a table's shape. A statement that fails in the dry
  * run stops it there (see {@link Unverifiable}). The dry run takes the locks the migrations take, for as long as it
@@ -29,7 +38,13 @@ import org.flywaydb.core.api.MigrationVersion;
  */
 final class BreakingChangeGuard {
 
-    private static final String OBSERVE = "SELECT pg_catalog.txid_current();\n" + CatalogSnapshot.QUERY;
+    /**
+     * The transaction's id on every row, with the catalog as that transaction sees it: one query, so checking the
+     * transaction costs no round trip of its own, and prepared on the server once it has run a few times on a session
+     * (the driver's statement cache), so it is not planned anew after each migration.
+     */
+    private static final String OBSERVE = "SELECT t.txid, r.* FROM (SELECT pg_catalog.txid_current() AS txid) t\n"
+            + "LEFT JOIN (" + CatalogSnapshot.RELATIONS + ") r ON true\nORDER BY r.oid, r.attnum";
 
     sealed interface Inspection {
     }
@@ -71,7 +86,7 @@ final class BreakingChangeGuard {
             statement.execute("SELECT pg_catalog.set_config('search_path', "
                     + "pg_catalog.quote_ident('" + ApplicationFlyway.SCHEMA + "') || ', ' || "
                     + "pg_catalog.current_setting('search_path'), true)");
-            Observation start = observe(statement);
+            Observation start = observe(session);
             long transaction = start.transaction();
             // Nothing runs between two migrations: the shape one left is the shape the next begins with.
             CatalogSnapshot shape = start.shape();
@@ -87,6 +102,54 @@ final class BreakingChangeGuard {
         } finally {
             session.rollback();
             session.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * The guard inside the run that applies the migrations, for Flyway to call back before and after each: the
+     * pending migrations must all run in Flyway's one transaction ({@code group}). It observes the catalog before the
+     * first and after each, and stops the run, by throwing from the callback, at the first migration whose net effect
+     * would break a client, or after which the transaction is no longer the one it began in. Flyway then rolls the
+     * transaction back, so nothing of the run is committed. One run only.
+     */
+    static final class Watch implements Callback {
+
+        private Observation last;
+
+        @Override
+        public boolean supports(Event event, Context context) {
+            return event == Event.AFTER_EACH_MIGRATE || (event == Event.BEFORE_EACH_MIGRATE && last == null);
+        }
+
+        @Override
+        public boolean canHandleInTransaction(Event event, Context context) {
+            return true;
+        }
+
+        @Override
+        public void handle(Event event, Context context) {
+            Observation now;
+            try {
+                now = observe(context.getConnection());
+            } catch (SQLException e) {
+                throw new FlywayException("the catalog could not be read (SQLSTATE " + e.getSQLState() + ")");
+            }
+            if (event == Event.AFTER_EACH_MIGRATE) {
+                MigrationVersion version = context.getMigrationInfo().getVersion();
+                if (now.transaction() != last.transaction()) {
+                    throw new FlywayException("version " + version + " ended the transaction it ran in");
+                }
+                List<String> changes = last.shape().breakingChangesTo(now.shape());
+                if (!changes.isEmpty()) {
+                    throw new FlywayException("version " + version + " would break clients: " + changes.get(0));
+                }
+            }
+            last = now;
+        }
+
+        @Override
+        public String getCallbackName() {
+            return "breaking-change guard";
         }
     }
 
@@ -117,7 +180,7 @@ final class BreakingChangeGuard {
             } catch (SQLException e) {
                 return new Inspected(new Unverifiable(index, script.version(), "SQLSTATE " + e.getSQLState()), after);
             }
-            Observation now = observe(statement);
+            Observation now = observe(statement.getConnection());
             if (now.transaction() != transaction) {
                 // The parser and the server disagreed on where a statement ends; what ran has been committed.
                 return new Inspected(new EndsTransaction(script.version(), sql), after);
@@ -138,23 +201,12 @@ final class BreakingChangeGuard {
     private record Observation(long transaction, CatalogSnapshot shape) {
     }
 
-    /**
-     * Both queries in one execution: the driver sends them together and the server answers both before the session
-     * waits again, so checking the transaction after each statement costs no round trip of its own. Nothing runs
-     * between them, so the shape is the one the transaction of that id sees.
-     */
-    private static Observation observe(Statement statement) throws SQLException {
-        statement.execute(OBSERVE);
-        long transaction;
-        try (ResultSet row = statement.getResultSet()) {
-            row.next();
-            transaction = row.getLong(1);
-        }
-        if (!statement.getMoreResults()) {
-            throw new IllegalStateException("the catalog query answered no rows");
-        }
-        try (ResultSet rows = statement.getResultSet()) {
-            return new Observation(transaction, CatalogSnapshot.of(rows));
+    private static Observation observe(Connection session) throws SQLException {
+        try (PreparedStatement query = session.prepareStatement(OBSERVE); ResultSet rows = query.executeQuery()) {
+            if (!rows.next()) {
+                throw new IllegalStateException("the catalog query answered no row");
+            }
+            return new Observation(rows.getLong("txid"), CatalogSnapshot.fromCurrentRow(rows));
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.dbcloud.migration.migrating;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,17 +21,23 @@ import java.util.TreeMap;
  */
 record CatalogSnapshot(Map<Long, Relation> relations) {
 
-    /** The relations a client reads and writes: tables, partitioned tables, views, materialized views, foreign tables. */
-    static final String QUERY = """
+    /**
+     * The relations a client reads and writes (tables, partitioned tables, views, materialized views, foreign
+     * tables), a row per column, unordered; a relation without columns has one row, its column fields null. The
+     * columns are looked up relation by relation through {@code pg_attribute}'s index ({@code OFFSET 0} keeps the
+     * planner from turning that into a join that reads every column of the catalog's own tables).
+     */
+    static final String RELATIONS = """
             SELECT c.oid::bigint AS oid, n.nspname, c.relname, c.relkind::text AS relkind,
                    a.attnum, a.attname, a.atttypid::bigint AS atttypid, a.atttypmod, a.attisdropped,
                    pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name
-            FROM pg_catalog.pg_class c
-            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+            FROM pg_catalog.pg_namespace n
+            JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
+            LEFT JOIN LATERAL (
+                SELECT attnum, attname, atttypid, atttypmod, attisdropped FROM pg_catalog.pg_attribute
+                WHERE attrelid = c.oid AND attnum > 0 OFFSET 0) a ON true
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-              AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
-            ORDER BY c.oid, a.attnum""";
+              AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
 
     private static final long VARCHAR = 1043;
     private static final long NUMERIC = 1700;
@@ -66,17 +70,18 @@ record CatalogSnapshot(Map<Long, Relation> relations) {
     record Column(int number, String name, long typeOid, int typeModifier, boolean dropped, String typeName) {
     }
 
-    static CatalogSnapshot take(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(QUERY)) {
-            return of(rows);
-        }
-    }
-
-    /** The snapshot in the rows {@link #QUERY} answered. */
-    static CatalogSnapshot of(ResultSet rows) throws SQLException {
+    /**
+     * The snapshot in rows of {@link #RELATIONS}, ordered by relation: from the row {@code rows} is on to the last.
+     * A row whose {@code oid} is null (a query that joined {@link #RELATIONS} to something else found no relation)
+     * is skipped.
+     */
+    static CatalogSnapshot fromCurrentRow(ResultSet rows) throws SQLException {
         Map<Long, Relation> relations = new LinkedHashMap<>();
-        while (rows.next()) {
+        do {
             long oid = rows.getLong("oid");
+            if (rows.wasNull()) {
+                continue;
+            }
             Relation relation = relations.get(oid);
             if (relation == null) {
                 relation = new Relation(oid, rows.getString("nspname"), rows.getString("relname"),
@@ -89,7 +94,7 @@ record CatalogSnapshot(Map<Long, Relation> relations) {
                         rows.getLong("atttypid"), rows.getInt("atttypmod"), rows.getBoolean("attisdropped"),
                         rows.getString("type_name")));
             }
-        }
+        } while (rows.next());
         return new CatalogSnapshot(relations);
     }
 

@@ -92,11 +92,9 @@ record MigrationFailures(String address, String role, SessionLimits limits, List
      * @param versionOfScript the version of a requested script, by its file name; null for a name not requested
      */
     Refused flyway(FlywayException e, Function<String, String> versionOfScript) {
-        String version = null;
+        String version = failedVersion(e, versionOfScript);
         Integer line = null;
-        if (MIGRATE_ERRORS.getSupportedExceptionType().isInstance(e)
-                && convertMigrateError(e) instanceof FlywayMigrateErrorOutputItem failure) {
-            version = failure.path() == null ? null : versionOfScript.apply(failure.path());
+        if (migrateError(e) instanceof FlywayMigrateErrorOutputItem failure) {
             line = failure.lineNumber() != null && failure.lineNumber() > 0 ? failure.lineNumber() : null;
         }
         SQLException sql = cause(e, SQLException.class);
@@ -147,12 +145,24 @@ record MigrationFailures(String address, String role, SessionLimits limits, List
     }
 
     /**
-     * Flyway's public view of a failed migration (script path, line, SQLSTATE). Its converter is typed by an
-     * internal exception class, so it is called through its untyped base here, after the type check.
+     * The version of the migration Flyway failed in, when {@code e} is Flyway's failure of a migration; else null.
+     *
+     * @param versionOfScript the version of a requested script, by its file name; null for a name not requested
+     */
+    static String failedVersion(FlywayException e, Function<String, String> versionOfScript) {
+        return migrateError(e) instanceof FlywayMigrateErrorOutputItem failure && failure.path() != null
+                ? versionOfScript.apply(failure.path()) : null;
+    }
+
+    /**
+     * Flyway's public view of a failed migration (script path, line, SQLSTATE), or null when {@code e} is not the
+     * failure of a migration. Its converter is typed by an internal exception class, so it is called through its
+     * untyped base here, after the type check.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static ErrorOutputItem convertMigrateError(FlywayException e) {
-        return ((ExceptionToErrorObjectConverter) MIGRATE_ERRORS).convert(e);
+    private static ErrorOutputItem migrateError(FlywayException e) {
+        return MIGRATE_ERRORS.getSupportedExceptionType().isInstance(e)
+                ? ((ExceptionToErrorObjectConverter) MIGRATE_ERRORS).convert(e) : null;
     }
 
     /** Flyway's validation errors, told in terms of the request rather than of Flyway's options. */

@@ -25,13 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One request's migrations on one instance: on an instance that keeps backups, a restore point made first (see
  * {@link RestorePoints}; without it the run does not begin), the application's database made to exist, what was
- * applied before validated against the request, the pending migrations inspected for breaking changes, then applied
- * by Flyway, each in its own transaction, as the owner role. Every business failure ends the run with a
+ * applied before validated against the request, then the pending migrations applied by Flyway as the owner role,
+ * checked for breaking changes: all together in one transaction the guard watches, or, when that cannot be or
+ * stops short, one at a time after the guard's dry run (see {@link #together}). Every business failure ends the run with a
  * {@link MigrationOutcome.Refused} naming its reason ({@link MigrationFailures} words it); only faults of this
  * service's own making escape as exceptions. Flyway's commands and the dry run take their sessions from the run's
  * {@link RunSessions}, which keeps them open between steps and closes them all at the end.
  *
- * <p>When the dry run of the breaking-change guard cannot go past a statement, the migrations it verified are
+ * <p>One at a time: when the dry run of the breaking-change guard cannot go past a statement, the migrations it verified are
  * applied, and the guard looks again from there, on the schema they left: a statement that failed in the dry run
  * only because an earlier migration was not committed yet gets its chance, and one that fails for real fails in
  * Flyway, which reports it and leaves the migrations before it applied.
@@ -112,6 +113,12 @@ final class MigrationRun {
                 MigrationOutcome.Refused invalid = invalid(dataSource, owner);
                 return invalid != null ? invalid : applied(history(before));
             }
+            MigrationOutcome together = together(dataSource, owner, pending);
+            if (together != null) {
+                return together;
+            }
+            // Nothing of it was committed, unless its commit went through and the answer was lost: look again.
+            pending = pending(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST).info());
             while (!pending.isEmpty()) {
                 MigrationOutcome.Refused endsTransaction = endingTransaction(pending);
                 if (endsTransaction != null) {
@@ -171,6 +178,52 @@ final class MigrationRun {
         } catch (FlywayException e) {
             return failures().flyway(e, scripts::versionOf);
         }
+    }
+
+    /**
+     * The way of a run that goes well: Flyway applies every pending migration in one transaction, the guard watching
+     * (see {@link BreakingChangeGuard.Watch}), so each statement runs once and the migrations commit together. Null
+     * when the run must go one migration at a time instead, everything of this attempt rolled back: a pending
+     * migration cannot run in a transaction, or one of them fails or would break a client. The dry run then names
+     * what breaks, and the migrations before a failure are applied, as the user is told they will be. A failure in
+     * the first pending migration is reported as it is: one at a time, it would fail the same way.
+     */
+    private MigrationOutcome together(DataSource dataSource, String owner, List<RequestedScripts.Script> pending) {
+        if (endingTransaction(pending) != null || !allInTransaction(pending)) {
+            return null;
+        }
+        MigrateResult result;
+        try {
+            result = ApplicationFlyway.together(dataSource, owner, scripts,
+                    allowBreakingChanges ? null : new BreakingChangeGuard.Watch()).migrate();
+        } catch (FlywayValidateException e) {
+            MigrationOutcome.Refused invalid = invalid(dataSource, owner);
+            return invalid != null ? invalid : failures().flyway(e, scripts::versionOf);
+        } catch (FlywayException e) {
+            String failed = MigrationFailures.failedVersion(e, scripts::versionOf);
+            if (pending.get(0).version().getVersion().equals(failed)) {
+                return failures().flyway(e, scripts::versionOf);
+            }
+            log.info("Applying the {} pending migrations together stopped ({}); applying them one at a time",
+                    pending.size(), failed != null ? "version " + failed + " failed" : e.getMessage());
+            return null;
+        }
+        result.migrations.forEach(migration -> applied.add(migration.version));
+        return applied(history(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
+                .info()));
+    }
+
+    private static boolean allInTransaction(List<RequestedScripts.Script> pending) {
+        for (RequestedScripts.Script script : pending) {
+            try {
+                if (!script.statements().stream().allMatch(ScriptStatements.Statement::inTransaction)) {
+                    return false;
+                }
+            } catch (FlywayException e) {
+                return false; // Flyway reports it, one migration at a time.
+            }
+        }
+        return true;
     }
 
     /**

@@ -218,6 +218,31 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
                 + "WHERE table_name = 'orders' AND column_name = 'note'")).containsExactly(List.of("0"));
     }
 
+    /**
+     * The guard watches the run that applies the migrations rather than rehearsing it: a statement runs once, so what
+     * a rollback does not undo (a sequence's next value, here) happens once. The pending migrations commit together.
+     */
+    @Test
+    void aRunTheGuardPassesRunsEachStatementOnceAndCommitsTheMigrationsTogether() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        Migration tickets = migration("1", "tickets",
+                "CREATE SEQUENCE tickets; CREATE TABLE issued (ticket bigint, version text);");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, tickets));
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class, migrateCommand(instance, database, false,
+                tickets,
+                migration("2", "first ticket", "INSERT INTO issued SELECT nextval('tickets'), '2';"),
+                migration("3", "second ticket", "INSERT INTO issued SELECT nextval('tickets'), '3';"),
+                migration("4", "archive", "CREATE TABLE archive (ticket bigint);")));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("2", "3", "4");
+        assertThat(query(database, "SELECT ticket, version FROM issued ORDER BY ticket"))
+                .containsExactly(List.of("1", "2"), List.of("2", "3"));
+        assertThat(query(database, "SELECT count(DISTINCT xmin::text) FROM issued"))
+                .as("the rows of versions 2 and 3, committed in one transaction").containsExactly(List.of("1"));
+    }
+
     @Test
     void aMigrationCreatingAnIndexConcurrentlyIsAppliedOutsideATransaction() throws SQLException {
         InstanceRef instance = knownLocalInstance();

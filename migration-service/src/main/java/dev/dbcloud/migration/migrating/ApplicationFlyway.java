@@ -25,6 +25,9 @@ final class ApplicationFlyway {
 
     static final String SCHEMA = "public";
 
+    /** Flyway's schema history, in {@value #SCHEMA} (see {@link SchemaHistory}); Flyway's default name, kept. */
+    static final String HISTORY_TABLE = "flyway_schema_history";
+
     /** Where no migrations are: the scripts come from the request, never from the class path. */
     private static final String NO_LOCATION = "classpath:dev/dbcloud/migration/migrating/none";
 
@@ -34,10 +37,10 @@ final class ApplicationFlyway {
      * of the Flyway commands of a run (three when it applies something); in the packaged service (jars nested in a
      * jar) that costs more than applying a small migration. A configuration made from this one copies the plugins
      * found instead (Flyway's own {@link FluentConfiguration#configuration(Configuration)}); the lookup is done
-     * here, before any copy, and this configuration is never used itself, so copies made by several threads at once
-     * only read it.
+     * here, before any copy, and this configuration is never changed after, so copies made by several threads at
+     * once only read it. {@link ScriptStatements} parses with it, as it is: placeholders off, as in every command.
      */
-    private static final Configuration DEFAULTS = defaultsWithPluginsFound();
+    static final Configuration DEFAULTS = defaultsWithPluginsFound();
 
     /**
      * @param dataSource sessions on the application's database
@@ -70,6 +73,7 @@ final class ApplicationFlyway {
                 .dataSource(dataSource)
                 .initSql(owner == null ? null : "SET ROLE " + SqlIdentifiers.quote(owner))
                 .defaultSchema(SCHEMA)
+                .table(HISTORY_TABLE)
                 .resourceProvider(scripts)
                 .javaMigrationClassProvider(List::of)
                 .locations(NO_LOCATION)
@@ -88,6 +92,7 @@ final class ApplicationFlyway {
 
     private static Configuration defaultsWithPluginsFound() {
         ClassicConfiguration defaults = new ClassicConfiguration(ApplicationFlyway.class.getClassLoader());
+        defaults.setPlaceholderReplacement(false);
         new ClassicConfiguration(defaults); // a copy makes the original look its plugins up
         // Flyway's lock on its history a session holds, not a transaction: a transaction held open beside the
         // migrations makes CREATE INDEX CONCURRENTLY wait for it until lock_timeout. Flyway then also works on one

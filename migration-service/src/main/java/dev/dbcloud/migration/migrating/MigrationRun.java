@@ -8,13 +8,10 @@ import dev.dbcloud.sql.ServerLogin;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -87,7 +84,7 @@ final class MigrationRun {
         try (RunSessions sessions = new RunSessions(migrator, database)) {
             String owner = separateMigrator ? instance.ownerRole() : null;
             return migrate(sessions, owner).match(applied -> applied,
-                    refused -> refused.withHistory(historyOrNull(sessions, owner))).withRestorePoint(restorePoint);
+                    refused -> refused.withHistory(historyOrNull(sessions))).withRestorePoint(restorePoint);
         } finally {
             if (separateMigrator) {
                 disableMigrator();
@@ -96,7 +93,8 @@ final class MigrationRun {
     }
 
     /**
-     * One {@code info} before the run lists both the pending migrations and what was applied before. What was applied
+     * The schema history read before the run lists both the pending migrations and what was applied before (see
+     * {@link SchemaHistory}; Flyway's {@code info} was a command of its own). What was applied
      * before is validated against the request by {@code migrate} itself (its validation ignores future and pending
      * migrations, as this run's always did), so a run that applies something does not validate in a command of its
      * own; a refusal decided before {@code migrate} ran validates first (see {@link #validatedFirst}), so an invalid
@@ -106,19 +104,18 @@ final class MigrationRun {
     private MigrationOutcome migrate(DataSource dataSource, String owner) {
         boolean validated = false;
         try {
-            MigrationInfoService before = ApplicationFlyway.migrating(dataSource, owner, scripts,
-                    MigrationVersion.LATEST).info();
-            List<RequestedScripts.Script> pending = pending(before);
+            SchemaHistory before = SchemaHistory.read(dataSource);
+            List<RequestedScripts.Script> pending = scripts.above(before.latest());
             if (pending.isEmpty()) {
                 MigrationOutcome.Refused invalid = invalid(dataSource, owner);
-                return invalid != null ? invalid : applied(history(before));
+                return invalid != null ? invalid : applied(before);
             }
             MigrationOutcome together = together(dataSource, owner, pending);
             if (together != null) {
                 return together;
             }
             // Nothing of it was committed, unless its commit went through and the answer was lost: look again.
-            pending = pending(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST).info());
+            pending = pending(dataSource);
             while (!pending.isEmpty()) {
                 MigrationOutcome.Refused endsTransaction = endingTransaction(pending);
                 if (endsTransaction != null) {
@@ -170,13 +167,13 @@ final class MigrationRun {
                 if (result.migrationsExecuted == 0) {
                     throw new IllegalStateException("Flyway applied nothing up to pending version " + target);
                 }
-                pending = pending(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
-                        .info());
+                pending = pending(dataSource);
             }
-            return applied(history(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
-                    .info()));
+            return applied(SchemaHistory.read(dataSource));
         } catch (FlywayException e) {
             return failures().flyway(e, scripts::versionOf);
+        } catch (SQLException e) {
+            return failures().server(e, null, "reading the schema history");
         }
     }
 
@@ -188,7 +185,8 @@ final class MigrationRun {
      * what breaks, and the migrations before a failure are applied, as the user is told they will be. A failure in
      * the first pending migration is reported as it is: one at a time, it would fail the same way.
      */
-    private MigrationOutcome together(DataSource dataSource, String owner, List<RequestedScripts.Script> pending) {
+    private MigrationOutcome together(DataSource dataSource, String owner, List<RequestedScripts.Script> pending)
+            throws SQLException {
         if (endingTransaction(pending) != null || !allInTransaction(pending)) {
             return null;
         }
@@ -209,8 +207,7 @@ final class MigrationRun {
             return null;
         }
         result.migrations.forEach(migration -> applied.add(migration.version));
-        return applied(history(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST)
-                .info()));
+        return applied(SchemaHistory.read(dataSource));
     }
 
     private static boolean allInTransaction(List<RequestedScripts.Script> pending) {
@@ -250,35 +247,25 @@ final class MigrationRun {
         return invalid != null ? invalid : refused;
     }
 
-    private MigrationOutcome.Applied applied(List<AppliedMigration> successful) {
+    private MigrationOutcome.Applied applied(SchemaHistory history) {
+        List<AppliedMigration> successful = history.applied();
         return new MigrationOutcome.Applied(List.copyOf(applied),
                 successful.isEmpty() ? null : successful.get(successful.size() - 1).getVersion(), successful);
     }
 
-    /** The versioned migrations applied successfully, oldest first, as Flyway's schema history has them. */
-    private static List<AppliedMigration> history(MigrationInfoService migrations) {
-        return Arrays.stream(migrations.applied())
-                .filter(info -> info.isVersioned() && !info.getType().isSynthetic() && info.getState().isApplied()
-                        && !info.getState().isFailed())
-                .map(MigrationRun::applied)
-                .toList();
-    }
-
     /** After a failure: the history if it can be read, else null (the server may be the reason of the failure). */
-    private List<AppliedMigration> historyOrNull(DataSource dataSource, String owner) {
+    private List<AppliedMigration> historyOrNull(DataSource dataSource) {
         try {
-            return history(ApplicationFlyway.migrating(dataSource, owner, scripts, MigrationVersion.LATEST).info());
-        } catch (RuntimeException e) {
+            return SchemaHistory.read(dataSource).applied();
+        } catch (SQLException | RuntimeException e) {
             log.info("The applied history of {} could not be read after the failure: {}", database, e.toString());
             return null;
         }
     }
 
-    private List<RequestedScripts.Script> pending(MigrationInfoService migrations) {
-        return Arrays.stream(migrations.pending())
-                .map(info -> scripts.script(info.getVersion()).orElseThrow(
-                        () -> new IllegalStateException("Flyway found a pending version not requested: " + info.getVersion())))
-                .toList();
+    /** The requested scripts Flyway has yet to apply, in the order it applies them. */
+    private List<RequestedScripts.Script> pending(DataSource dataSource) throws SQLException {
+        return scripts.above(SchemaHistory.read(dataSource).latest());
     }
 
     /** A pending script that ends its transaction would not commit or roll back as a whole: it is refused. */
@@ -313,16 +300,4 @@ final class MigrationRun {
             log.warn("Could not disable the migrator role on {} (SQLSTATE {})", instance.instance(), e.getSQLState());
         }
     }
-
-    private static AppliedMigration applied(MigrationInfo info) {
-        return AppliedMigration.newBuilder()
-                .setVersion(info.getVersion().getVersion())
-                .setDescription(info.getDescription())
-                .setChecksum(info.getChecksum())
-                .setAppliedAt(info.getInstalledOn().toInstant())
-                .setDurationMillis(info.getExecutionTime() == null ? 0 : info.getExecutionTime())
-                .build();
-    }
-
-
 }

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.flywaydb.core.api.FlywayException;
@@ -27,6 +28,13 @@ final class RequestedScripts implements ResourceProvider {
     /** The script of a version, as Flyway compares versions ({@code 1.0} is {@code 1}). */
     Optional<Script> script(MigrationVersion version) {
         return scripts.stream().filter(script -> script.version().equals(version)).findFirst();
+    }
+
+    /** The scripts of the versions above {@code latest} (all of them when it is null), in version order. */
+    List<Script> above(MigrationVersion latest) {
+        return scripts.stream().filter(script -> latest == null || script.version().compareTo(latest) > 0)
+                .sorted(Comparator.comparing(Script::version))
+                .toList();
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.flywaydb.core.api.configuration.ClassicConfiguration;
 import org.flywaydb.core.internal.parser.ParsingContext;
 import org.flywaydb.core.internal.sqlscript.SqlStatement;
 import org.flywaydb.core.internal.sqlscript.SqlStatementIterator;
@@ -53,9 +52,9 @@ final class ScriptStatements {
 
     /** @throws org.flywaydb.core.api.FlywayException when the script cannot be parsed (Flyway could not run it) */
     static List<Statement> of(RequestedScripts.Script script) {
-        ClassicConfiguration configuration = new ClassicConfiguration();
-        configuration.setPlaceholderReplacement(false);
-        PostgreSQLParser parser = new PostgreSQLParser(configuration, new ParsingContext());
+        // Flyway's configuration as the run's commands start from (no placeholders), its plugins found already: one
+        // made for each script cost more than cutting a small script.
+        PostgreSQLParser parser = new PostgreSQLParser(ApplicationFlyway.DEFAULTS, new ParsingContext());
         List<Statement> statements = new ArrayList<>();
         try (SqlStatementIterator iterator = parser.parse(script)) {
             while (iterator.hasNext()) {

@@ -257,6 +257,32 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
                 .containsExactly(List.of("t"));
     }
 
+    /** Flyway keeps a failed migration that ran outside a transaction in its history, as failed. */
+    @Test
+    void aFailedMigrationOutsideATransactionStaysFailedInTheHistoryAndTheNextRequestIsRefused() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                migration("2", "index", "CREATE INDEX CONCURRENTLY orders_missing ON missing (id);")));
+
+        assertThat(failed.getFailedVersion()).isEqualTo("2");
+        assertThat(failed.getSqlState()).isEqualTo("42P01");
+        assertThat(failed.getHistory()).extracting(AppliedMigration::getVersion).containsExactly("1");
+        assertThat(query(database, "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank"))
+                .containsExactly(List.of("1", "t"), List.of("2", "f"));
+
+        MigrationFailed again = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                migration("2", "index", "CREATE INDEX CONCURRENTLY orders_note ON orders (note);"),
+                migration("3", "create customers", "CREATE TABLE customers (id bigint PRIMARY KEY);")));
+
+        assertThat(again.getReason()).isEqualTo(MigrationFailureReason.INVALID_MIGRATION);
+        assertThat(again.getFailedVersion()).isEqualTo("2");
+        assertThat(again.getMessage()).contains("failed migration to version 2");
+        assertThat(again.getHistory()).extracting(AppliedMigration::getVersion).containsExactly("1");
+        assertThat(appliedVersions(database)).containsExactly("1");
+    }
+
     /** Were they committed apart, a crash between the two would leave a migration applied that the history lacks. */
     @Test
     void aMigrationAndItsRowInTheHistoryCommitTogether() throws SQLException {

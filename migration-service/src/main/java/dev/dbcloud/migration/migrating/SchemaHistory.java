@@ -1,0 +1,101 @@
+package dev.dbcloud.migration.migrating;
+
+import dev.dbcloud.events.AppliedMigration;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.CoreMigrationType;
+import org.flywaydb.core.api.MigrationVersion;
+
+/**
+ * Flyway's schema history of an application's database, read straight from its table (see {@link ApplicationFlyway}
+ * for where it is): what was applied, and whether it succeeded. Flyway's {@code info} tells the same, but only after
+ * configuring itself, connecting, and resolving every requested script against the table, tens of milliseconds that
+ * a run paid twice (once to list what is pending, once for the history it reports); this is one query on a session
+ * the run has open. It only lists: whether the request is valid against the history is Flyway's to judge
+ * ({@code migrate} and {@code validate}).
+ *
+ * <p>The columns read are the ones Flyway has kept since version 3; the values are read as Flyway reads them
+ * ({@code installed_on} through {@link ResultSet#getTimestamp}).
+ */
+final class SchemaHistory {
+
+    private static final String UNDEFINED_TABLE = "42P01";
+
+    private static final String QUERY = "SELECT version, description, type, checksum, installed_on, execution_time, "
+            + "success FROM " + ApplicationFlyway.SCHEMA + "." + ApplicationFlyway.HISTORY_TABLE
+            + " ORDER BY installed_rank";
+
+    private final List<Entry> entries;
+
+    /** One row: a migration Flyway applied or tried to, or a row of its own (a schema it created). */
+    record Entry(MigrationVersion version, String description, String type, Integer checksum, Timestamp installedOn,
+            int executionMillis, boolean success) {
+
+        /** A versioned migration the user asked for, applied successfully. */
+        boolean appliedVersioned() {
+            return version != null && success && !CoreMigrationType.fromString(type).isSynthetic();
+        }
+
+        AppliedMigration toEvent() {
+            return AppliedMigration.newBuilder()
+                    .setVersion(version.getVersion())
+                    .setDescription(description)
+                    .setChecksum(checksum)
+                    .setAppliedAt(installedOn.toInstant())
+                    .setDurationMillis(executionMillis)
+                    .build();
+        }
+    }
+
+    private SchemaHistory(List<Entry> entries) {
+        this.entries = entries;
+    }
+
+    /** The history as it is now; empty when Flyway has not made its table yet. */
+    static SchemaHistory read(DataSource sessions) throws SQLException {
+        try (Connection session = sessions.getConnection(); Statement statement = session.createStatement()) {
+            List<Entry> entries = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery(QUERY)) {
+                while (rows.next()) {
+                    String version = rows.getString("version");
+                    int checksum = rows.getInt("checksum");
+                    Integer checksumOrNull = rows.wasNull() ? null : checksum;
+                    entries.add(new Entry(version == null ? null : MigrationVersion.fromVersion(version),
+                            rows.getString("description"), rows.getString("type"), checksumOrNull,
+                            rows.getTimestamp("installed_on"), rows.getInt("execution_time"),
+                            rows.getBoolean("success")));
+                }
+            } catch (SQLException e) {
+                if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                    return new SchemaHistory(List.of());
+                }
+                throw e;
+            }
+            return new SchemaHistory(entries);
+        }
+    }
+
+    /**
+     * The highest version with a row, applied or failed, or null when none has: Flyway applies only the requested
+     * versions above it (the run never applies out of order), and refuses a request with one below it not applied.
+     */
+    MigrationVersion latest() {
+        return entries.stream().map(Entry::version).filter(version -> version != null)
+                .max(Comparator.naturalOrder()).orElse(null);
+    }
+
+    /** The versioned migrations applied successfully, oldest first, as a run reports them. */
+    List<AppliedMigration> applied() {
+        return entries.stream().filter(Entry::appliedVersioned)
+                .sorted(Comparator.comparing(Entry::version))
+                .map(Entry::toEvent)
+                .toList();
+    }
+}

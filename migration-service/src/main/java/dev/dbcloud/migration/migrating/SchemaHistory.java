@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.CoreMigrationType;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
 
 /**
@@ -58,19 +59,18 @@ final class SchemaHistory {
         this.entries = entries;
     }
 
-    /** The history as it is now; empty when Flyway has not made its table yet. */
+    /**
+     * The history as it is now; empty when Flyway has not made its table yet.
+     *
+     * @throws FlywayException when a row is not one Flyway could have written (the owner can change the table):
+     *     Flyway's own commands refuse such a history too
+     */
     static SchemaHistory read(DataSource sessions) throws SQLException {
         try (Connection session = sessions.getConnection(); Statement statement = session.createStatement()) {
             List<Entry> entries = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery(QUERY)) {
                 while (rows.next()) {
-                    String version = rows.getString("version");
-                    int checksum = rows.getInt("checksum");
-                    Integer checksumOrNull = rows.wasNull() ? null : checksum;
-                    entries.add(new Entry(version == null ? null : MigrationVersion.fromVersion(version),
-                            rows.getString("description"), rows.getString("type"), checksumOrNull,
-                            rows.getTimestamp("installed_on"), rows.getInt("execution_time"),
-                            rows.getBoolean("success")));
+                    entries.add(entry(rows));
                 }
             } catch (SQLException e) {
                 if (UNDEFINED_TABLE.equals(e.getSQLState())) {
@@ -80,6 +80,24 @@ final class SchemaHistory {
             }
             return new SchemaHistory(entries);
         }
+    }
+
+    private static Entry entry(ResultSet row) throws SQLException {
+        String version = row.getString("version");
+        int checksum = row.getInt("checksum");
+        Integer checksumOrNull = row.wasNull() ? null : checksum;
+        String type = row.getString("type");
+        Timestamp installedOn = row.getTimestamp("installed_on");
+        try {
+            CoreMigrationType.fromString(type);
+        } catch (RuntimeException e) {
+            throw new FlywayException("the schema history has a row of an unknown type");
+        }
+        if (installedOn == null) {
+            throw new FlywayException("the schema history has a row without the time it was applied");
+        }
+        return new Entry(version == null ? null : MigrationVersion.fromVersion(version), row.getString("description"),
+                type, checksumOrNull, installedOn, row.getInt("execution_time"), row.getBoolean("success"));
     }
 
     /**

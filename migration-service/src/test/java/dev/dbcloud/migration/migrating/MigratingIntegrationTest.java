@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
 
@@ -281,6 +282,23 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
         assertThat(again.getMessage()).contains("failed migration to version 2");
         assertThat(again.getHistory()).extracting(AppliedMigration::getVersion).containsExactly("1");
         assertThat(appliedVersions(database)).containsExactly("1");
+    }
+
+    /** The owner can write anything into Flyway's history table; what Flyway could not have written is refused. */
+    @ParameterizedTest
+    @ValueSource(strings = {"type = 'NONSENSE'", "version = 'one'", "installed_on = NULL"})
+    void aSchemaHistoryTheOwnerMangledIsRefusedAsInvalid(String mangled) throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+        execute(database, "ALTER TABLE flyway_schema_history ALTER COLUMN installed_on DROP NOT NULL");
+        execute(database, "UPDATE flyway_schema_history SET " + mangled);
+
+        MigrationFailed failed = migrate(MigrationFailed.class,
+                migrateCommand(instance, database, false, ORDERS, CUSTOMERS));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.INVALID_MIGRATION);
+        assertThat(query(database, "SELECT to_regclass('public.customers') IS NULL")).containsExactly(List.of("t"));
     }
 
     /** Were they committed apart, a crash between the two would leave a migration applied that the history lacks. */

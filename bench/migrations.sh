@@ -9,8 +9,9 @@
 #   raw:  Flyway's Java API (flyway-core, flyway-database-postgresql, the PostgreSQL driver, from ~/.m2) in one
 #         JVM, logging in as the instance's admin user over TCP, the same scripts from a folder, each round on a
 #         database created beforehand, untimed; timed is Flyway.configure()...load().migrate().
-# Before the timed rounds, one untimed round of each (the service's and the raw JVM's first Flyway run load
-# classes and compile code a long-running service has done long since).
+# The two take turns, round by round (an API round, then a raw round), so both see the machine as it is at that
+# moment; before the timed rounds, WARMUP untimed rounds of each (2 by default: the service's and the raw JVM's first
+# Flyway runs load classes and compile code, which a long-running service has done long since).
 #
 # usage: bench/migrations.sh HOME [ROUNDS] [COUNT]
 #   HOME    the --home of a running local stack
@@ -31,6 +32,7 @@ m2=${M2:-$HOME/.m2/repository}
 password=Bench-migrations-pass1
 allow_breaking=${ALLOW_BREAKING_CHANGES:-false}
 made_before=${DATABASE_MADE_BEFORE:-true}
+warmup=${WARMUP:-2}
 
 credential() { sed -n "s/^$1=//p" "$home/credentials"; }
 url=$(credential url)
@@ -39,6 +41,7 @@ run=$(( $(date +%s) % 100000 ))
 instance="mig_$run"
 work=$(mktemp -d)
 cleanup() {
+  [ -z "${RAW_PID:-}" ] || kill "$RAW_PID" 2>/dev/null || true
   curl -fsS -X DELETE -H "Authorization: Bearer $key" "$url/v1/instances/$instance" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -92,56 +95,40 @@ op=$(api -X POST "$url/v1/instances" \
 port=$(api "$url/v1/instances/$instance" | jq -r .port)
 echo "instance $instance on 127.0.0.1:$port"
 
-# 1. Through the API. Round 0 is the untimed one.
-for round in $(seq 0 "$rounds"); do
-  application="app_${round}"
-  jq -n --arg a "$application" --argjson allow "$allow_breaking" --slurpfile m "$work/migrations.json" \
-    '{application: $a, migrations: $m[0], allowBreakingChanges: $allow}' \
-    > "$work/request.json"
-  if [ "$made_before" = true ]; then
-    made=$(api -X POST "$url/v1/instances/$instance/databases" -d "{\"name\":\"$application\"}" | jq -r .id)
-    [ "$(await "$made")" = SUCCEEDED ] || { echo "creating $application failed" >&2; exit 1; }
-  fi
-  start=$(now_ns)
-  op=$(api -X POST "$url/v1/instances/$instance/migrations" --data-binary "@$work/request.json" | jq -r .id)
-  status=$(await "$op")
-  took=$(ms_since "$start")
-  [ "$status" = SUCCEEDED ] || { echo "migration round $round ended $status" >&2; api "$url/v1/operations/$op" >&2; exit 1; }
-  [ "$round" = 0 ] && echo "API untimed round: $took ms" || echo "$took" >> "$work/api"
-done
-echo "load after the API run: $(uptime)"
-
-# 2. Raw Flyway, the same scripts, fresh databases on the same server, as the instance's admin user.
-for round in $(seq 0 "$rounds"); do
+# Raw Flyway's databases, made beforehand (untimed), on the same server, for the instance's admin user.
+last=$(( warmup + rounds - 1 ))
+for round in $(seq 0 "$last"); do
   PGPASSWORD=$password "$psql" -X -q -h 127.0.0.1 -p "$port" -U alice -d postgres -v ON_ERROR_STOP=1 \
     -c "CREATE DATABASE raw_$round" >/dev/null
 done
-# The raw runner, a single-file Java program (java's source launcher compiles it on the fly).
+# The raw runner, a single-file Java program (java's source launcher compiles it on the fly), kept running beside
+# this script: it migrates one database per round number it reads.
 cat > "$work/RawFlyway.java" <<'JAVA'
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Raw Flyway for bench/migrations.sh: applies the scripts of a folder to databases PREFIX0, PREFIX1 ... PREFIX<rounds>
- * (created beforehand, empty), one after another in this JVM, and prints how long each Flyway run took:
- * "untimed <ms>" for round 0 (class loading, a cold JIT), "timed <ms>" for the others. The password comes from
- * PGPASSWORD. Fails unless each run applies every script.
+ * Raw Flyway for bench/migrations.sh: for each round number N read from standard input, applies the scripts of a
+ * folder to database PREFIX<N> (created beforehand, empty) and prints how long that Flyway run took, in ms. The
+ * password comes from PGPASSWORD. Fails unless each run applies every script.
  *
- * usage: java -cp flyway-core:flyway-database-postgresql:postgresql:jackson... RawFlyway.java PREFIX USER FOLDER ROUNDS COUNT
+ * usage: java -cp flyway-core:flyway-database-postgresql:postgresql:jackson... RawFlyway.java PREFIX USER FOLDER COUNT
  */
 public class RawFlyway {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         String prefix = args[0];
         String user = args[1];
         String folder = Path.of(args[2]).toAbsolutePath().toString();
-        int rounds = Integer.parseInt(args[3]);
-        int count = Integer.parseInt(args[4]);
+        int count = Integer.parseInt(args[3]);
         String password = System.getenv("PGPASSWORD");
-        for (int round = 0; round <= rounds; round++) {
+        BufferedReader rounds = new BufferedReader(new InputStreamReader(System.in));
+        for (String round = rounds.readLine(); round != null; round = rounds.readLine()) {
             long start = System.nanoTime();
             MigrateResult result = Flyway.configure()
-                    .dataSource(prefix + round, user, password)
+                    .dataSource(prefix + round.strip(), user, password)
                     .locations("filesystem:" + folder)
                     .load()
                     .migrate();
@@ -149,7 +136,7 @@ public class RawFlyway {
             if (result.migrationsExecuted != count) {
                 throw new IllegalStateException("round " + round + " applied " + result.migrationsExecuted);
             }
-            System.out.println((round == 0 ? "untimed " : "timed ") + millis);
+            System.out.println(millis);
         }
     }
 }
@@ -158,11 +145,44 @@ cp=$(jar org/flywaydb flyway-core 12.4.0):$(jar org/flywaydb flyway-database-pos
 cp=$cp:$(jar org/postgresql postgresql 42.7.13)
 cp=$cp:$(jar tools/jackson/core jackson-databind 3.1.5):$(jar tools/jackson/core jackson-core 3.1.5)
 cp=$cp:$(jar com/fasterxml/jackson/core jackson-annotations 2.21)
-PGPASSWORD=$password java -cp "$cp" "$work/RawFlyway.java" "jdbc:postgresql://127.0.0.1:$port/raw_" alice \
-  "$work/scripts" "$rounds" "$count" > "$work/raw-out" 2> "$work/raw-flyway.log"
-sed -n 's/^untimed //p' "$work/raw-out" | sed 's/^/raw Flyway untimed round: /; s/$/ ms/'
-sed -n 's/^timed //p' "$work/raw-out" > "$work/raw"
-echo "load after the raw run: $(uptime)"
+coproc RAW { PGPASSWORD=$password exec java -cp "$cp" "$work/RawFlyway.java" "jdbc:postgresql://127.0.0.1:$port/raw_" \
+  alice "$work/scripts" "$count" 2> "$work/raw-flyway.log"; }
+
+api_round() { # round -> ms, POST to SUCCEEDED
+  local application="app_$1"
+  jq -n --arg a "$application" --argjson allow "$allow_breaking" --slurpfile m "$work/migrations.json" \
+    '{application: $a, migrations: $m[0], allowBreakingChanges: $allow}' \
+    > "$work/request.json"
+  if [ "$made_before" = true ]; then
+    made=$(api -X POST "$url/v1/instances/$instance/databases" -d "{\"name\":\"$application\"}" | jq -r .id)
+    [ "$(await "$made")" = SUCCEEDED ] || { echo "creating $application failed" >&2; exit 1; }
+  fi
+  local start status took
+  start=$(now_ns)
+  op=$(api -X POST "$url/v1/instances/$instance/migrations" --data-binary "@$work/request.json" | jq -r .id)
+  status=$(await "$op")
+  took=$(ms_since "$start")
+  [ "$status" = SUCCEEDED ] || { echo "migration round $1 ended $status" >&2; api "$url/v1/operations/$op" >&2; exit 1; }
+  echo "$took"
+}
+raw_round() { # round -> raw_ms, Flyway.configure()...migrate() (not in a subshell: the coprocess's pipes are here)
+  echo "$1" >&"${RAW[1]}"
+  read -r raw_ms <&"${RAW[0]}" || { echo "raw Flyway stopped:" >&2; cat "$work/raw-flyway.log" >&2; exit 1; }
+}
+
+for round in $(seq 0 "$last"); do
+  api_ms=$(api_round "$round")
+  raw_round "$round"
+  if [ "$round" -lt "$warmup" ]; then
+    echo "untimed round $round: API $api_ms ms, raw Flyway $raw_ms ms"
+  else
+    echo "$api_ms" >> "$work/api"
+    echo "$raw_ms" >> "$work/raw"
+    echo "$api_ms $raw_ms" >> "$work/pairs"
+  fi
+done
+exec {RAW[1]}>&-
+echo "load after: $(uptime)"
 
 echo "API, POST to SUCCEEDED:  $(summary "$work/api")"
 echo "raw Flyway migrate():    $(summary "$work/raw")"
@@ -172,3 +192,5 @@ api_min=$(sort -n "$work/api" | head -1)
 raw_min=$(sort -n "$work/raw" | head -1)
 awk -v a="$api_median" -v r="$raw_median" -v am="$api_min" -v rm="$raw_min" \
   'BEGIN { printf "ratio API/raw: %.2f by medians, %.2f by minimums\n", a / r, am / rm }'
+# Each round's own ratio (the two ran back to back), their median.
+awk '{ print $1 / $2 }' "$work/pairs" | sort -g | awk '{ v[NR] = $1 } END { printf "ratio API/raw of each round: median %.2f (min %.2f, max %.2f)\n", v[int((NR + 1) / 2)], v[1], v[NR] }'

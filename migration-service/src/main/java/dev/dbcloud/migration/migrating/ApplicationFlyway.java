@@ -14,7 +14,8 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 /**
  * Flyway, configured for one application's database and one request's scripts: versioned SQL migrations only,
  * each in its own transaction unless they are applied {@link #together}, never out of order, never a baseline,
- * never a clean. Scripts are taken literally (no placeholders): {@code ${...}} in a user's SQL means what PostgreSQL makes of it.
+ * never a clean. Scripts are taken literally (no placeholders): {@code ${...}} in a user's SQL means what
+ * PostgreSQL makes of it.
  *
  * <p>The schema history lives in {@value #SCHEMA}, named rather than taken from the search path: with
  * {@code "$user"} first on it, a migration creating a schema named like the owner would otherwise move Flyway's
@@ -34,8 +35,8 @@ final class ApplicationFlyway {
     /**
      * Flyway's defaults with its plugins (database types, parsers, extensions) looked up, once. A configuration made
      * from scratch looks them up again, with a {@link java.util.ServiceLoader} over the whole class path, for each
-     * of the Flyway commands of a run (three when it applies something); in the packaged service (jars nested in a
-     * jar) that costs more than applying a small migration. A configuration made from this one copies the plugins
+     * of the Flyway commands of a run (one when it goes well, more when it does not); in the packaged service (jars
+     * nested in a jar) that costs more than applying a small migration. A configuration made from this one copies the plugins
      * found instead (Flyway's own {@link FluentConfiguration#configuration(Configuration)}); the lookup is done
      * here, before any copy, and this configuration is never changed after, so copies made by several threads at
      * once only read it. {@link ScriptStatements} parses with it, as it is: placeholders off, as in every command.

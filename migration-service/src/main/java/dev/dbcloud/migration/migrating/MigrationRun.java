@@ -24,15 +24,15 @@ import org.slf4j.LoggerFactory;
  * {@link RestorePoints}; without it the run does not begin), the application's database made to exist, what was
  * applied before validated against the request, then the pending migrations applied by Flyway as the owner role,
  * checked for breaking changes: all together in one transaction the guard watches, or, when that cannot be or
- * stops short, one at a time after the guard's dry run (see {@link #together}). Every business failure ends the run with a
- * {@link MigrationOutcome.Refused} naming its reason ({@link MigrationFailures} words it); only faults of this
- * service's own making escape as exceptions. Flyway's commands and the dry run take their sessions from the run's
- * {@link RunSessions}, which keeps them open between steps and closes them all at the end.
+ * stops short, one at a time after the guard's dry run (see {@link #together}). Every business failure ends the
+ * run with a {@link MigrationOutcome.Refused} naming its reason ({@link MigrationFailures} words it); only faults
+ * of this service's own making escape as exceptions. Flyway's commands and the dry run take their sessions from
+ * the run's {@link RunSessions}, which keeps them open between steps and closes them all at the end.
  *
- * <p>One at a time: when the dry run of the breaking-change guard cannot go past a statement, the migrations it verified are
- * applied, and the guard looks again from there, on the schema they left: a statement that failed in the dry run
- * only because an earlier migration was not committed yet gets its chance, and one that fails for real fails in
- * Flyway, which reports it and leaves the migrations before it applied.
+ * <p>One at a time: when the dry run of the breaking-change guard cannot go past a statement, the migrations it
+ * verified are applied, and the guard looks again from there, on the schema they left: a statement that failed in
+ * the dry run only because an earlier migration was not committed yet gets its chance, and one that fails for real
+ * fails in Flyway, which reports it and leaves the migrations before it applied.
  */
 final class MigrationRun {
 

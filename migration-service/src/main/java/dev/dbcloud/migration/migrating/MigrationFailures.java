@@ -106,6 +106,19 @@ record MigrationFailures(String address, String role, SessionLimits limits, List
         return server(sql, version, doing);
     }
 
+    /**
+     * {@code failure}, of a migration that ran outside a transaction, told with what that means: what its statements
+     * did before the failing one stays done, and the next request tries the version again (see
+     * {@link SchemaHistory#forgetFailed}).
+     */
+    Refused outsideTransaction(Refused failure) {
+        String version = failure.failedVersion();
+        return new Refused(failure.reason(), version, failure.sqlState(), failure.message() + "; version " + version
+                + " ran outside a transaction (its statements, such as CREATE INDEX CONCURRENTLY, cannot run in one),"
+                + " so what its statements before the failing one did stays done: undo it or make them safe to run"
+                + " again (IF NOT EXISTS), then send the migrations again to retry version " + version);
+    }
+
     /** A failure of the server, or of reaching it, while {@code doing} something. */
     Refused server(SQLException e, String version, String doing) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();

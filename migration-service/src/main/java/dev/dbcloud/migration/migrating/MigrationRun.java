@@ -105,6 +105,11 @@ final class MigrationRun {
         boolean validated = false;
         try {
             SchemaHistory before = SchemaHistory.read(dataSource);
+            if (before.hasFailed()) {
+                log.info("Removed the failed rows of versions {} from the history of {}; the request tries them again",
+                        SchemaHistory.forgetFailed(dataSource), database);
+                before = SchemaHistory.read(dataSource);
+            }
             List<RequestedScripts.Script> pending = scripts.above(before.latest());
             if (pending.isEmpty()) {
                 MigrationOutcome.Refused invalid = invalid(dataSource, owner);
@@ -171,7 +176,8 @@ final class MigrationRun {
             }
             return applied(SchemaHistory.read(dataSource));
         } catch (FlywayException e) {
-            return failures().flyway(e, scripts::versionOf);
+            MigrationOutcome.Refused failed = failures().flyway(e, scripts::versionOf);
+            return ranOutsideTransaction(failed.failedVersion()) ? failures().outsideTransaction(failed) : failed;
         } catch (SQLException e) {
             return failures().server(e, null, "reading the schema history");
         }
@@ -208,6 +214,20 @@ final class MigrationRun {
         }
         result.migrations.forEach(migration -> applied.add(migration.version));
         return applied(SchemaHistory.read(dataSource));
+    }
+
+    /** Whether Flyway ran that requested version outside a transaction: none of its statements can run in one. */
+    private boolean ranOutsideTransaction(String version) {
+        if (version == null) {
+            return false;
+        }
+        try {
+            return scripts.script(MigrationVersion.fromVersion(version))
+                    .map(script -> script.statements().stream().noneMatch(ScriptStatements.Statement::inTransaction))
+                    .orElse(false);
+        } catch (FlywayException e) {
+            return false;
+        }
     }
 
     private static boolean allInTransaction(List<RequestedScripts.Script> pending) {

@@ -29,9 +29,10 @@ final class SchemaHistory {
 
     private static final String UNDEFINED_TABLE = "42P01";
 
+    private static final String TABLE = ApplicationFlyway.SCHEMA + "." + ApplicationFlyway.HISTORY_TABLE;
+
     private static final String QUERY = "SELECT version, description, type, checksum, installed_on, execution_time, "
-            + "success FROM " + ApplicationFlyway.SCHEMA + "." + ApplicationFlyway.HISTORY_TABLE
-            + " ORDER BY installed_rank";
+            + "success FROM " + TABLE + " ORDER BY installed_rank";
 
     private final List<Entry> entries;
 
@@ -80,6 +81,29 @@ final class SchemaHistory {
             }
             return new SchemaHistory(entries);
         }
+    }
+
+    /**
+     * Removes the rows of migrations that failed. On PostgreSQL Flyway keeps one only for a migration that ran outside
+     * a transaction (nothing could roll it back), and then refuses every later request until someone runs its
+     * {@code repair}, which a user of dbcloud cannot: without the row, the next request tries that version again.
+     *
+     * @return the versions whose rows were removed
+     */
+    static List<String> forgetFailed(DataSource sessions) throws SQLException {
+        try (Connection session = sessions.getConnection(); Statement statement = session.createStatement();
+                ResultSet rows = statement.executeQuery("DELETE FROM " + TABLE + " WHERE NOT success RETURNING version")) {
+            List<String> versions = new ArrayList<>();
+            while (rows.next()) {
+                versions.add(rows.getString(1));
+            }
+            return versions;
+        }
+    }
+
+    /** Whether a migration failed and Flyway kept its row (see {@link #forgetFailed}). */
+    boolean hasFailed() {
+        return entries.stream().anyMatch(entry -> !entry.success());
     }
 
     private static Entry entry(ResultSet row) throws SQLException {

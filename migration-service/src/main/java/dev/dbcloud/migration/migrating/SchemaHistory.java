@@ -92,7 +92,8 @@ final class SchemaHistory {
      */
     static List<String> forgetFailed(DataSource sessions) throws SQLException {
         try (Connection session = sessions.getConnection(); Statement statement = session.createStatement();
-                ResultSet rows = statement.executeQuery("DELETE FROM " + TABLE + " WHERE NOT success RETURNING version")) {
+                ResultSet rows = statement.executeQuery(
+                        "DELETE FROM " + TABLE + " WHERE NOT success RETURNING version")) {
             List<String> versions = new ArrayList<>();
             while (rows.next()) {
                 versions.add(rows.getString(1));

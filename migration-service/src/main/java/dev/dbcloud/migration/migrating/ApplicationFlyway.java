@@ -29,6 +29,9 @@ final class ApplicationFlyway {
     /** Flyway's schema history, in {@value #SCHEMA} (see {@link SchemaHistory}); Flyway's default name, kept. */
     static final String HISTORY_TABLE = "flyway_schema_history";
 
+    /** What each migration is held to, however it is applied; it keeps no state, so every run shares it. */
+    private static final Callback EACH_MIGRATION = new EachMigration();
+
     /** Where no migrations are: the scripts come from the request, never from the class path. */
     private static final String NO_LOCATION = "classpath:dev/dbcloud/migration/migrating/none";
 
@@ -49,7 +52,7 @@ final class ApplicationFlyway {
      * @param target the last version to apply
      */
     static Flyway migrating(DataSource dataSource, String owner, RequestedScripts scripts, MigrationVersion target) {
-        return configure(dataSource, owner, scripts).target(target).load();
+        return configure(dataSource, owner, scripts).target(target).callbacks(EACH_MIGRATION).load();
     }
 
     /**
@@ -60,7 +63,8 @@ final class ApplicationFlyway {
      */
     static Flyway together(DataSource dataSource, String owner, RequestedScripts scripts, Callback guard) {
         FluentConfiguration configuration = configure(dataSource, owner, scripts).group(true);
-        return (guard == null ? configuration : configuration.callbacks(guard)).load();
+        return (guard == null ? configuration.callbacks(EACH_MIGRATION)
+                : configuration.callbacks(guard, EACH_MIGRATION)).load();
     }
 
     /** For validating what was applied before: pending migrations and applied ones newer than the request pass. */

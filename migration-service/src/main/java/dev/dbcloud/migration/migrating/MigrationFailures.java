@@ -106,6 +106,11 @@ record MigrationFailures(String address, String role, SessionLimits limits, List
         return server(sql, version, doing);
     }
 
+    /** A migration broke a rule every migration of a run is held to (see {@link EachMigration}); it was rolled back. */
+    Refused brokeARule(String version, String message) {
+        return new Refused(MigrationFailureReason.INVALID_MIGRATION, version, null, message + appliedBefore());
+    }
+
     /**
      * {@code failure}, of a migration that ran outside a transaction, told with what that means: what its statements
      * did before the failing one stays done, and the next request tries the version again (see

@@ -176,8 +176,7 @@ final class MigrationRun {
             }
             return applied(SchemaHistory.read(dataSource));
         } catch (FlywayException e) {
-            MigrationOutcome.Refused failed = failures().flyway(e, scripts::versionOf);
-            return ranOutsideTransaction(failed.failedVersion()) ? failures().outsideTransaction(failed) : failed;
+            return failure(dataSource, e);
         } catch (SQLException e) {
             return failures().server(e, null, "reading the schema history");
         }
@@ -204,9 +203,9 @@ final class MigrationRun {
             MigrationOutcome.Refused invalid = invalid(dataSource, owner);
             return invalid != null ? invalid : failures().flyway(e, scripts::versionOf);
         } catch (FlywayException e) {
-            String failed = MigrationFailures.failedVersion(e, scripts::versionOf);
+            String failed = failedVersion(e);
             if (pending.get(0).version().getVersion().equals(failed)) {
-                return failures().flyway(e, scripts::versionOf);
+                return failure(dataSource, e);
             }
             log.info("Applying the {} pending migrations together stopped ({}); applying them one at a time",
                     pending.size(), failed != null ? "version " + failed + " failed" : e.getMessage());
@@ -216,16 +215,30 @@ final class MigrationRun {
         return applied(SchemaHistory.read(dataSource));
     }
 
-    /** Whether Flyway ran that requested version outside a transaction: none of its statements can run in one. */
-    private boolean ranOutsideTransaction(String version) {
-        if (version == null) {
-            return false;
+    /** A failure of Flyway's in a migration, told: a rule of the run broken, or a statement that failed. */
+    private MigrationOutcome.Refused failure(DataSource dataSource, FlywayException e) {
+        EachMigration.Refused broken = MigrationFailures.cause(e, EachMigration.Refused.class);
+        if (broken != null) {
+            return failures().brokeARule(broken.version().getVersion(), broken.getMessage());
         }
+        MigrationOutcome.Refused failed = failures().flyway(e, scripts::versionOf);
+        return keptAsFailed(dataSource, failed.failedVersion()) ? failures().outsideTransaction(failed) : failed;
+    }
+
+    /** The version a failure of Flyway's happened in, whether a statement failed or a rule of the run was broken. */
+    private String failedVersion(FlywayException e) {
+        EachMigration.Refused broken = MigrationFailures.cause(e, EachMigration.Refused.class);
+        return broken != null ? broken.version().getVersion() : MigrationFailures.failedVersion(e, scripts::versionOf);
+    }
+
+    /**
+     * Whether Flyway kept that version's row as failed, which it does for a migration that ran outside a transaction
+     * (Flyway decides that with the server's version at hand, which the parser here does not have).
+     */
+    private boolean keptAsFailed(DataSource dataSource, String version) {
         try {
-            return scripts.script(MigrationVersion.fromVersion(version))
-                    .map(script -> script.statements().stream().noneMatch(ScriptStatements.Statement::inTransaction))
-                    .orElse(false);
-        } catch (FlywayException e) {
+            return SchemaHistory.read(dataSource).failed(version);
+        } catch (SQLException | RuntimeException e) {
             return false;
         }
     }

@@ -36,13 +36,18 @@ final class SchemaHistory {
 
     private final List<Entry> entries;
 
-    /** One row: a migration Flyway applied or tried to, or a row of its own (a schema it created). */
-    record Entry(MigrationVersion version, String description, String type, Integer checksum, Timestamp installedOn,
-            int executionMillis, boolean success) {
+    /** One row: a migration Flyway applied or tried to, or a row of its own (a schema it created, a deletion). */
+    record Entry(MigrationVersion version, String description, CoreMigrationType type, Integer checksum,
+            Timestamp installedOn, int executionMillis, boolean success) {
 
-        /** A versioned migration the user asked for, applied successfully. */
+        /** A versioned migration the user asked for, applied successfully (unless a later row takes it back). */
         boolean appliedVersioned() {
-            return version != null && success && !CoreMigrationType.fromString(type).isSynthetic();
+            return version != null && success && !type.isSynthetic() && !type.isUndo();
+        }
+
+        /** A row that takes back the version's earlier rows: Flyway's repair deleting it, or an undo migration. */
+        boolean takesBack() {
+            return version != null && success && (type == CoreMigrationType.DELETE || type.isUndo());
         }
 
         AppliedMigration toEvent() {
@@ -107,36 +112,67 @@ final class SchemaHistory {
         return entries.stream().anyMatch(entry -> !entry.success());
     }
 
+    /** Whether Flyway kept the row of that version as failed (it ran outside a transaction, see above). */
+    boolean failed(String version) {
+        return version != null && entries.stream().anyMatch(entry -> !entry.success() && entry.version() != null
+                && entry.version().equals(MigrationVersion.fromVersion(version)));
+    }
+
     private static Entry entry(ResultSet row) throws SQLException {
         String version = row.getString("version");
         int checksum = row.getInt("checksum");
         Integer checksumOrNull = row.wasNull() ? null : checksum;
-        String type = row.getString("type");
+        String description = row.getString("description");
         Timestamp installedOn = row.getTimestamp("installed_on");
+        int executionMillis = row.getInt("execution_time");
+        boolean success = row.getBoolean("success");
+        if (row.wasNull() || description == null || installedOn == null) {
+            throw new FlywayException("the schema history has a row without its description, its time or its outcome");
+        }
+        CoreMigrationType type;
         try {
-            CoreMigrationType.fromString(type);
+            type = (CoreMigrationType) CoreMigrationType.fromString(row.getString("type"));
         } catch (RuntimeException e) {
             throw new FlywayException("the schema history has a row of an unknown type");
         }
-        if (installedOn == null) {
-            throw new FlywayException("the schema history has a row without the time it was applied");
+        MigrationVersion parsed;
+        try {
+            parsed = version == null ? null : MigrationVersion.fromVersion(version);
+        } catch (FlywayException e) {
+            throw new FlywayException("the schema history has a row whose version is not one");
         }
-        return new Entry(version == null ? null : MigrationVersion.fromVersion(version), row.getString("description"),
-                type, checksumOrNull, installedOn, row.getInt("execution_time"), row.getBoolean("success"));
+        return new Entry(parsed, description, type, checksumOrNull, installedOn, executionMillis, success);
     }
 
     /**
-     * The highest version with a row, applied or failed, or null when none has: Flyway applies only the requested
-     * versions above it (the run never applies out of order), and refuses a request with one below it not applied.
+     * The rows that stand, in the order Flyway wrote them: each version's rows, unless a later row took them back
+     * (see {@link Entry#takesBack}), as Flyway reads its history.
+     */
+    private List<Entry> standing() {
+        List<Entry> standing = new ArrayList<>();
+        for (Entry entry : entries) {
+            if (entry.takesBack()) {
+                standing.removeIf(earlier -> entry.version().equals(earlier.version()));
+            } else {
+                standing.add(entry);
+            }
+        }
+        return standing;
+    }
+
+    /**
+     * The highest version with a row that stands, applied, failed or a baseline, or null when none has: Flyway applies
+     * only the requested versions above it (the run never applies out of order), and refuses a request with one
+     * below it not applied.
      */
     MigrationVersion latest() {
-        return entries.stream().map(Entry::version).filter(version -> version != null)
-                .max(Comparator.naturalOrder()).orElse(null);
+        return standing().stream().filter(entry -> entry.type() != CoreMigrationType.SCHEMA).map(Entry::version)
+                .filter(version -> version != null).max(Comparator.naturalOrder()).orElse(null);
     }
 
     /** The versioned migrations applied successfully, oldest first, as a run reports them. */
     List<AppliedMigration> applied() {
-        return entries.stream().filter(Entry::appliedVersioned)
+        return standing().stream().filter(Entry::appliedVersioned)
                 .sorted(Comparator.comparing(Entry::version))
                 .map(Entry::toEvent)
                 .toList();

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -287,21 +288,104 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
                 .containsExactly(List.of("1", "t"), List.of("2", "t"), List.of("3", "t"));
     }
 
-    /** The owner can write anything into Flyway's history table; what Flyway could not have written is refused. */
+    /**
+     * The owner can write anything into Flyway's history table; a row Flyway could not have written is refused, even
+     * a row of a version the request does not hold (one applied by a newer version of the application).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"type = 'NONSENSE'", "version = 'one'", "installed_on = NULL"})
+    @ValueSource(strings = {"type = 'NONSENSE'", "version = 'two'", "installed_on = NULL", "description = NULL",
+        "success = NULL"})
     void aSchemaHistoryTheOwnerMangledIsRefusedAsInvalid(String mangled) throws SQLException {
         InstanceRef instance = knownLocalInstance();
         String database = uniqueDatabase("shop");
-        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
-        execute(database, "ALTER TABLE flyway_schema_history ALTER COLUMN installed_on DROP NOT NULL");
-        execute(database, "UPDATE flyway_schema_history SET " + mangled);
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS, CUSTOMERS));
+        execute(database, "ALTER TABLE flyway_schema_history ALTER COLUMN installed_on DROP NOT NULL, "
+                + "ALTER COLUMN description DROP NOT NULL, ALTER COLUMN success DROP NOT NULL");
+        execute(database, "UPDATE flyway_schema_history SET " + mangled + " WHERE version = '2'");
 
-        MigrationFailed failed = migrate(MigrationFailed.class,
-                migrateCommand(instance, database, false, ORDERS, CUSTOMERS));
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS));
 
         assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.INVALID_MIGRATION);
-        assertThat(query(database, "SELECT to_regclass('public.customers') IS NULL")).containsExactly(List.of("t"));
+        assertThat(failed.getMessage()).contains("schema history");
+    }
+
+    /** A version taken back by a later row of the history (Flyway's repair of a missing one) is pending again. */
+    @Test
+    void aVersionTheHistoryTookBackIsAppliedAgain() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS, CUSTOMERS));
+        execute(database, "DROP TABLE customers");
+        execute(database, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
+                + "checksum, installed_by, execution_time, success) "
+                + "SELECT 3, '2', 'create customers', 'DELETE', 'V2__create_customers.sql', NULL, current_user, 0, "
+                + "true");
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class,
+                migrateCommand(instance, database, false, ORDERS, CUSTOMERS));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("2");
+        assertThat(query(database, "SELECT to_regclass('public.customers') IS NOT NULL")).containsExactly(List.of("t"));
+    }
+
+    /**
+     * Each migration begins with the settings the session began with, whether the run applies them together or one
+     * at a time (version 3 cannot run in a transaction, so the second request goes one at a time).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aSettingAMigrationMadeDoesNotReachTheNextMigration(boolean together) throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        List<Migration> migrations = new ArrayList<>(List.of(
+                migration("1", "settings", "SET LOCAL TIME ZONE 'Pacific/Kiritimati'; SET lock_timeout = '1h';"
+                        + " CREATE TABLE seen (time_zone text, lock_timeout text, at timestamptz);"),
+                migration("2", "record", "INSERT INTO seen SELECT current_setting('TimeZone'),"
+                        + " current_setting('lock_timeout'), '2024-01-01 00:00';")));
+        if (!together) {
+            migrations.add(migration("3", "index", "CREATE INDEX CONCURRENTLY seen_at ON seen (at);"));
+        }
+
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false,
+                migrations.toArray(Migration[]::new)));
+
+        assertThat(query(database, "SELECT time_zone <> 'Pacific/Kiritimati', lock_timeout <> '1h', "
+                + "at = '2024-01-01 00:00' AT TIME ZONE current_setting('TimeZone') FROM seen"))
+                .containsExactly(List.of("t", "t", "t"));
+    }
+
+    /** Flyway's lock on its history is its session's; a migration releasing it would leave Flyway failing after. */
+    @Test
+    void aMigrationReleasingTheSessionsAdvisoryLocksIsRefusedAndRolledBack() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, ORDERS,
+                migration("2", "unlock", "SELECT pg_advisory_unlock_all(); CREATE TABLE unlocked (id int);"),
+                migration("3", "create customers", "CREATE TABLE customers (id bigint PRIMARY KEY);")));
+
+        assertThat(failed.getReason()).isEqualTo(MigrationFailureReason.INVALID_MIGRATION);
+        assertThat(failed.getFailedVersion()).isEqualTo("2");
+        assertThat(failed.getMessage()).contains("released the advisory locks");
+        assertThat(appliedVersions(database)).containsExactly("1");
+        assertThat(query(database, "SELECT to_regclass('public.unlocked') IS NULL")).containsExactly(List.of("t"));
+    }
+
+    /** Flyway runs ALTER TYPE ... ADD VALUE in a transaction on this server: its failure undid all of it. */
+    @Test
+    void aFailureInATransactionDoesNotSayItRanOutsideOne() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        Migration moods = migration("1", "moods", "CREATE TYPE mood AS ENUM ('happy');");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, moods));
+
+        MigrationFailed failed = migrate(MigrationFailed.class, migrateCommand(instance, database, false, moods,
+                migration("2", "more moods", "ALTER TYPE mood ADD VALUE 'sad';\nALTER TYPE mood ADD VALUE 'happy';")));
+
+        assertThat(failed.getFailedVersion()).isEqualTo("2");
+        assertThat(failed.getMessage()).contains("line 2").doesNotContain("outside a transaction");
+        assertThat(query(database, "SELECT enumlabel FROM pg_enum WHERE enumtypid = 'mood'::regtype"))
+                .containsExactly(List.of("happy"));
     }
 
     /** Were they committed apart, a crash between the two would leave a migration applied that the history lacks. */

@@ -29,8 +29,8 @@ final class ApplicationFlyway {
     /** Flyway's schema history, in {@value #SCHEMA} (see {@link SchemaHistory}); Flyway's default name, kept. */
     static final String HISTORY_TABLE = "flyway_schema_history";
 
-    /** What each migration is held to, however it is applied; it keeps no state, so every run shares it. */
-    private static final Callback EACH_MIGRATION = new EachMigration();
+    /** What each migration applied one at a time is held to; it keeps no state, so every run shares it. */
+    private static final Callback EACH_MIGRATION = new EachMigration(null);
 
     /** Where no migrations are: the scripts come from the request, never from the class path. */
     private static final String NO_LOCATION = "classpath:dev/dbcloud/migration/migrating/none";
@@ -59,12 +59,15 @@ final class ApplicationFlyway {
      * For applying every pending migration in one transaction, Flyway's {@code group}: a failure anywhere rolls them
      * all back. Every pending migration must be able to run in a transaction.
      *
+     * @param last the last pending version (see {@link EachMigration})
      * @param guard called back before and after each migration, within the transaction; null for none
      */
-    static Flyway together(DataSource dataSource, String owner, RequestedScripts scripts, Callback guard) {
+    static Flyway together(DataSource dataSource, String owner, RequestedScripts scripts, MigrationVersion last,
+            Callback guard) {
         FluentConfiguration configuration = configure(dataSource, owner, scripts).group(true);
-        return (guard == null ? configuration.callbacks(EACH_MIGRATION)
-                : configuration.callbacks(guard, EACH_MIGRATION)).load();
+        Callback eachMigration = new EachMigration(last);
+        return (guard == null ? configuration.callbacks(eachMigration)
+                : configuration.callbacks(guard, eachMigration)).load();
     }
 
     /** For validating what was applied before: pending migrations and applied ones newer than the request pass. */

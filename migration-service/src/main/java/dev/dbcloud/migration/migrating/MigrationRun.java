@@ -197,7 +197,7 @@ final class MigrationRun {
         }
         MigrateResult result;
         try {
-            result = ApplicationFlyway.together(dataSource, owner, scripts,
+            result = ApplicationFlyway.together(dataSource, owner, scripts, pending.get(pending.size() - 1).version(),
                     allowBreakingChanges ? null : new BreakingChangeGuard.Watch()).migrate();
         } catch (FlywayValidateException e) {
             MigrationOutcome.Refused invalid = invalid(dataSource, owner);

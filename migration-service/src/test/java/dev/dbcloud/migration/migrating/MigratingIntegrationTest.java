@@ -309,6 +309,24 @@ class MigratingIntegrationTest extends MigrationServiceIntegrationTest {
         assertThat(failed.getMessage()).contains("schema history");
     }
 
+    /**
+     * With its schema, the history is gone (reading it finds no table, 42P01, not a missing schema): as Flyway does,
+     * the run makes the schema again and applies everything.
+     */
+    @Test
+    void aDatabaseWhoseSchemaWasDroppedIsMigratedAfresh() throws SQLException {
+        InstanceRef instance = knownLocalInstance();
+        String database = uniqueDatabase("shop");
+        migrate(MigrationSucceeded.class, migrateCommand(instance, database, false, ORDERS));
+        execute(database, "DROP SCHEMA public CASCADE");
+
+        MigrationSucceeded succeeded = migrate(MigrationSucceeded.class,
+                migrateCommand(instance, database, false, ORDERS, CUSTOMERS));
+
+        assertThat(succeeded.getAppliedVersions()).containsExactly("1", "2");
+        assertThat(succeeded.getHistory()).extracting(AppliedMigration::getVersion).containsExactly("1", "2");
+    }
+
     /** A version taken back by a later row of the history (Flyway's repair of a missing one) is pending again. */
     @Test
     void aVersionTheHistoryTookBackIsAppliedAgain() throws SQLException {

@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,10 +36,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.postgresql.util.PasswordUtil;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The provisioner against real servers: the shared KRaft broker and control-plane Postgres, and real PostgreSQL
@@ -55,7 +60,30 @@ abstract class AbstractProvisionerIntegrationTest {
     private static TopicRecorder recorder;
     private static KafkaProducer<String, byte[]> producer;
 
+    /** The contexts whose instance folder is deleted when the JVM exits (see {@link #deleteTheRootAtExit}). */
+    private static final Set<ApplicationContext> rootsDeletedAtExit = ConcurrentHashMap.newKeySet();
+
     @Autowired JdbcClient jdbc;
+
+    /**
+     * The instance folder holds every instance's data and base backups, gigabytes by the end of the suite: deleted
+     * when the JVM exits, once the context (shared by the classes, so closed only then) has stopped the servers.
+     * Closing it here waits for a close already under way in Spring's own shutdown hook.
+     */
+    @Autowired
+    void deleteTheRootAtExit(ConfigurableApplicationContext context) {
+        if (rootsDeletedAtExit.add(context)) {
+            Path folder = Path.of(context.getEnvironment().getRequiredProperty("dbcloud.provisioner.local.root"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                context.close();
+                try {
+                    FileSystemUtils.deleteRecursively(folder);
+                } catch (IOException e) {
+                    System.err.println("Could not delete " + folder + ": " + e);
+                }
+            }, "provisioner-test-root-delete"));
+        }
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {

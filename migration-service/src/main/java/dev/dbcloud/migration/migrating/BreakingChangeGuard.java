@@ -18,9 +18,9 @@ import org.flywaydb.core.api.callback.Event;
 /**
  * Finds the pending migrations that would break clients of the current schema (the previous version of an
  * application, still running while the new one rolls out): a dropped or renamed table or column, or a column whose
- * type changed. It does not guess from the SQL's text: it runs the pending migrations, in order and statement by
- * statement, in one transaction as the owner role, compares the catalog before and after each migration, and rolls
- * everything back. It runs them as Flyway would: as the owner, with Flyway's schema first on the search path.
+ * type changed. It does not guess from the SQL's text: it compares the catalog before and after each migration, while
+ * the pending migrations run in order in one transaction as the owner role, with Flyway's schema first on the search
+ * path, as Flyway runs them.
  *
  * <p>Each migration commits as a whole, so what counts is its net effect: a column dropped and added again within
  * one migration is dropped (its data is gone), a view dropped and created again under its name is the same view.
